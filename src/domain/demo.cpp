@@ -1,0 +1,129 @@
+#include "domain/demo.hpp"
+
+#include <array>
+#include <map>
+#include <string_view>
+#include <vector>
+
+#include "domain/audit.hpp"
+#include "domain/organisations.hpp"
+#include "domain/partnerships.hpp"
+#include "domain/security.hpp"
+
+namespace coproduce::domain {
+namespace {
+
+struct DemoOrganisation {
+  std::string_view name, sector, locality, charity, website;
+};
+
+constexpr std::array<std::string_view, 5> kLocalities = {"Eastfield", "Hillhead", "Millbank",
+                                                         "Northmoor", "Riverside Town"};
+
+constexpr DemoOrganisation kOrganisations[] = {
+    {"Eastfield Carers Centre", "third", "Eastfield", "SC041201", "https://carers.example.org"},
+    {"Hillhead Community Transport", "third", "Hillhead", "SC038822", ""},
+    {"Millbank Mental Health Network", "third", "Millbank", "SC045510", ""},
+    {"Northmoor Youth Project", "third", "Northmoor", "SC029934", ""},
+    {"Riverside Food Share", "third", "Riverside Town", "SC050117", ""},
+    {"Riverside Third Sector Interface", "third", "Riverside Town", "SC036001",
+     "https://tsi.example.org"},
+    {"Befriending Riverside", "third", "Millbank", "SC047788", ""},
+    {"Riverside and Hills Council", "statutory", "Riverside Town", "",
+     "https://council.example.org"},
+    {"NHS Riverside and Hills", "statutory", "Riverside Town", "", "https://nhs.example.org"},
+    {"Riverside Health and Social Care Partnership", "statutory", "Riverside Town", "", ""},
+    {"Riverside Housing Association", "statutory", "Eastfield", "", ""},
+    {"Hills Fire and Rescue Station", "statutory", "Hillhead", "", ""},
+    {"Eastfield Community Council", "community", "Eastfield", "", ""},
+    {"Millbank Tenants and Residents Association", "community", "Millbank", "", ""},
+    {"Northmoor Lived Experience Panel", "community", "Northmoor", "", ""},
+    {"Hillhead Village Hall Committee", "community", "Hillhead", "", ""},
+    {"Riverside Parent Carers Forum", "community", "Riverside Town", "", ""},
+    {"Brightcare Home Support Ltd", "private", "Eastfield", "", ""},
+    {"Hillview Care Home", "private", "Hillhead", "", ""},
+    {"Riverside Pharmacy Group", "private", "Riverside Town", "", ""},
+};
+
+constexpr std::string_view kFirstNames[] = {"Alex",   "Sam",    "Jordan", "Morag",    "Iain",
+                                            "Fiona",  "Callum", "Eilidh", "Ruaridh",  "Kirsty",
+                                            "Hamish", "Isla",   "Ewan",   "Catriona", "Douglas",
+                                            "Ailsa",  "Fraser", "Mhairi", "Gregor",   "Shona"};
+constexpr std::string_view kLastNames[] = {"Morgan",  "Patel",  "Reid",  "Campbell", "Fraser",
+                                           "Stewart", "Murray", "Ahmed", "Kerr",     "Wilson"};
+constexpr std::string_view kRepresentativeRoles[] = {
+    "Chief Officer", "Development Worker", "Service Manager", "Volunteer Coordinator", "Chair"};
+
+}  // namespace
+
+DemoSummary SeedDemo(db::Connection& db, int64_t now) {
+  if (FindPartnership(db, kDemoSlug)) return {};
+  // One hash per password: argon2id is slow on purpose, and the demo needs only two.
+  const std::string admin_hash = HashPassword(kDemoAdminPassword);
+  const std::string member_hash = HashPassword(kDemoMemberPassword);
+
+  db::Transaction tx(db);
+  DemoSummary summary{true, 0, 0, 0};
+  const Outcome partnership = CreatePartnership(
+      db, now, kDemoSlug, "Riverside and Hills Partnership",
+      "Third sector, statutory and community partners in Riverside and Hills, planning local "
+      "health and social care services together.");
+  const int64_t pid = partnership.id;
+  const Actor system = Actor::System();
+
+  std::map<std::string_view, int64_t> locality_ids;
+  for (std::string_view name : kLocalities) {
+    locality_ids[name] = AddLocality(db, now, system, pid, std::string(name)).id;
+    ++summary.localities;
+  }
+  std::vector<int64_t> organisation_ids;
+  for (const DemoOrganisation& o : kOrganisations) {
+    const Outcome created = CreateOrganisation(
+        db, now, system, pid,
+        {std::string(o.name), std::string(o.sector), std::to_string(locality_ids.at(o.locality)),
+         std::string(o.charity), std::string(o.website)});
+    organisation_ids.push_back(created.id);
+    ++summary.organisations;
+  }
+
+  auto add_person = [&](const std::string& name, const std::string& email, std::string_view role,
+                        const std::string& hash) {
+    const int64_t id = db.Query(
+                             "INSERT INTO people (email, full_name, password_hash, created_at) "
+                             "VALUES ($1, $2, $3, $4) RETURNING id",
+                             {email, name, hash, now})[0]
+                           .Int(0);
+    db.Execute(
+        "INSERT INTO memberships (person_id, partnership_id, role, created_at) VALUES ($1, "
+        "$2, $3, $4)",
+        {id, pid, std::string(role), now});
+    RecordAudit(db, now, 0, pid, "person", id, "create",
+                Diff({}, {{"email", email}, {"full_name", name}, {"role", std::string(role)}}));
+    ++summary.people;
+    return id;
+  };
+  auto represent = [&](int64_t person, size_t organisation, size_t role_index) {
+    db.Execute(
+        "INSERT INTO representations (person_id, organisation_id, role, starts_on, created_at) "
+        "VALUES ($1, $2, $3, '2025-04-01', $4)",
+        {person, organisation_ids[organisation],
+         std::string(kRepresentativeRoles[role_index % std::size(kRepresentativeRoles)]), now});
+  };
+
+  represent(add_person("Alex Morgan", kDemoAdminEmail, "admin", admin_hash), 5, 1);
+  represent(add_person("Sam Patel", kDemoMemberEmail, "member", member_hash), 0, 0);
+  represent(add_person("Jordan Reid", "jordan.reid@example.org", "facilitator", member_hash), 9, 2);
+  // 37 more people, spread over the organisations; every fifth speaks only for themselves.
+  for (size_t i = 3; i < 40; ++i) {
+    const std::string first(kFirstNames[i % std::size(kFirstNames)]);
+    const std::string last(kLastNames[(i * 7) % std::size(kLastNames)]);
+    std::string email = first + "." + last + std::to_string(i) + "@example.org";
+    for (char& c : email) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+    const int64_t id = add_person(first + " " + last, email, "member", member_hash);
+    if (i % 5 != 0) represent(id, i % organisation_ids.size(), i);
+  }
+  tx.Commit();
+  return summary;
+}
+
+}  // namespace coproduce::domain
