@@ -1,0 +1,204 @@
+// The coproduce command: serve the web application, apply migrations, seed the demo, and
+// administer an installation from the shell.
+#include <chrono>
+#include <cstdlib>
+#include <filesystem>
+#include <iostream>
+#include <thread>
+
+#include <spdlog/spdlog.h>
+#include <CLI/CLI.hpp>
+
+#include "domain/accounts.hpp"
+#include "domain/demo.hpp"
+#include "domain/partnerships.hpp"
+#include "domain/security.hpp"
+#include "http/server.hpp"
+#include "store/migrations.hpp"
+#include "web/app.hpp"
+
+namespace {
+
+using namespace coproduce;
+
+std::string EnvOr(const char* name, std::string fallback) {
+  const char* value = std::getenv(name);
+  return value && *value ? value : std::move(fallback);
+}
+
+std::filesystem::path ResourceDir() { return EnvOr("COPRODUCE_RESOURCES", COPRODUCE_RESOURCE_DIR); }
+
+int64_t Now() {
+  return std::chrono::duration_cast<std::chrono::seconds>(
+             std::chrono::system_clock::now().time_since_epoch())
+      .count();
+}
+
+std::string DatabasePath(const std::string& data_dir) {
+  std::filesystem::create_directories(std::filesystem::path(data_dir) / "uploads");
+  return (std::filesystem::path(data_dir) / "coproduce.sqlite3").string();
+}
+
+// Opens the installation's database and brings its schema up to date.
+std::unique_ptr<db::Connection> OpenAndMigrate(const std::string& data_dir, bool report) {
+  auto connection = db::OpenSqlite(DatabasePath(data_dir));
+  const auto result = db::Migrate(
+      *connection, db::LoadMigrations(ResourceDir() / "migrations", connection->Engine()));
+  if (report) {
+    if (result.applied.empty()) {
+      std::cout << "The database is up to date (migration " << result.current << ").\n";
+    } else {
+      std::cout << "Applied " << result.applied.size() << " migration(s); the database is now at "
+                << "migration " << result.current << ".\n";
+    }
+  }
+  return connection;
+}
+
+int Serve(const std::string& host, int port, const std::string& data_dir, std::string base_url,
+          bool trust_proxy, bool quiet) {
+  OpenAndMigrate(data_dir, false);
+  const std::string path = DatabasePath(data_dir);
+  const int cores = static_cast<int>(std::max(1u, std::thread::hardware_concurrency()));
+  const int workers = 2 * cores;
+  db::Pool pool([path] { return db::OpenSqlite(path); }, static_cast<size_t>(workers));
+  if (base_url.empty())
+    base_url = "http://" + (host == "0.0.0.0" ? "localhost" : host) + ":" + std::to_string(port);
+  web::App app({ResourceDir(), base_url, {}}, pool);
+  http::ServerOptions options;
+  options.host = host;
+  options.port = static_cast<uint16_t>(port);
+  options.io_threads = cores;
+  options.worker_threads = workers;
+  options.trust_proxy = trust_proxy;
+  options.access_log = !quiet;
+  http::Server server(
+      options, [&app](http::Request& r) { return app.Handle(r); },
+      [&app](int status) { return app.ErrorPage(status); });
+  server.Listen();
+  spdlog::info("coproduce is serving {} at http://{}:{}", data_dir, host, server.port());
+  server.Run();
+  spdlog::info("coproduce has stopped.");
+  return 0;
+}
+
+int Demo(const std::string& data_dir) {
+  auto connection = OpenAndMigrate(data_dir, false);
+  const domain::DemoSummary summary = domain::SeedDemo(*connection, Now());
+  if (summary.created) {
+    std::cout << "Created the demo partnership with " << summary.localities << " localities, "
+              << summary.organisations << " organisations and " << summary.people << " people.\n";
+  } else {
+    std::cout << "The demo partnership is already there.\n";
+  }
+  std::cout << "Open http://localhost:8080/p/" << domain::kDemoSlug
+            << " and sign in as its admin:\n"
+            << "  email:    " << domain::kDemoAdminEmail << "\n"
+            << "  password: " << domain::kDemoAdminPassword << "\n"
+            << "or as a member: " << domain::kDemoMemberEmail << " / "
+            << domain::kDemoMemberPassword << "\n";
+  return 0;
+}
+
+void PrintErrors(const domain::Outcome& outcome) {
+  for (const auto& e : outcome.errors) std::cerr << e.field << ": " << e.message << "\n";
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  CLI::App cli{"coproduce: partners co-producing local services on an equal footing."};
+  cli.require_subcommand(1);
+  std::string data_dir = EnvOr("COPRODUCE_DATA", "data");
+
+  CLI::App* serve = cli.add_subcommand("serve", "Serve the web application.");
+  std::string host = EnvOr("COPRODUCE_HOST", "127.0.0.1");
+  int port = std::atoi(EnvOr("COPRODUCE_PORT", "8080").c_str());
+  std::string base_url = EnvOr("COPRODUCE_BASE_URL", "");
+  bool trust_proxy = false, quiet = false;
+  serve->add_option("--host", host, "Address to listen on (COPRODUCE_HOST).");
+  serve->add_option("--port", port, "Port to listen on (COPRODUCE_PORT).")
+      ->check(CLI::Range(0, 65535));
+  serve->add_option("--data", data_dir, "Folder for the database and uploads (COPRODUCE_DATA).");
+  serve->add_option("--base-url", base_url,
+                    "The address people use, for links in messages (COPRODUCE_BASE_URL).");
+  serve->add_flag("--trust-proxy", trust_proxy,
+                  "Trust X-Forwarded-For and X-Forwarded-Proto from a proxy.");
+  serve->add_flag("--quiet", quiet, "Do not log each request.");
+
+  CLI::App* migrate = cli.add_subcommand("migrate", "Bring the database schema up to date.");
+  migrate->add_option("--data", data_dir, "Folder for the database and uploads (COPRODUCE_DATA).");
+
+  CLI::App* demo =
+      cli.add_subcommand("demo", "Seed a fictional partnership to try coproduce with.");
+  demo->add_option("--data", data_dir, "Folder for the database and uploads (COPRODUCE_DATA).");
+
+  CLI::App* admin = cli.add_subcommand("admin", "Administer the installation.");
+  admin->add_option("--data", data_dir, "Folder for the database and uploads (COPRODUCE_DATA).");
+  admin->require_subcommand(1);
+  std::string slug, name, description, email, role = "admin";
+  CLI::App* create = admin->add_subcommand("create-partnership", "Create a partnership.");
+  create->add_option("--slug", slug, "Short name used in web addresses, like borders.")->required();
+  create->add_option("--name", name, "Full name of the partnership.")->required();
+  create->add_option("--description", description, "One or two sentences about it.");
+  CLI::App* invite =
+      admin->add_subcommand("invite", "Invite a person and print their sign-up link.");
+  invite->add_option("--partnership", slug, "The partnership's short name.")->required();
+  invite->add_option("--email", email, "Their email address.")->required();
+  invite->add_option("--name", name, "Their full name.")->required();
+  invite->add_option("--role", role, "member, facilitator or admin (default admin).");
+  int limit = 20;
+  CLI::App* outbox = admin->add_subcommand("outbox", "Print the messages waiting to be sent.");
+  outbox->add_option("--limit", limit, "How many, newest first.");
+
+  CLI11_PARSE(cli, argc, argv);
+  try {
+    domain::InitSecurity();
+    if (*serve) return Serve(host, port, data_dir, base_url, trust_proxy, quiet);
+    if (*migrate) {
+      OpenAndMigrate(data_dir, true);
+      return 0;
+    }
+    if (*demo) return Demo(data_dir);
+    auto connection = OpenAndMigrate(data_dir, false);
+    if (*create) {
+      const domain::Outcome outcome =
+          domain::CreatePartnership(*connection, Now(), slug, name, description);
+      if (!outcome.ok()) {
+        PrintErrors(outcome);
+        return 3;
+      }
+      std::cout << "Created the partnership " << name << " at /p/" << slug << ".\n";
+      return 0;
+    }
+    if (*invite) {
+      const auto partnership = domain::FindPartnership(*connection, slug);
+      if (!partnership) {
+        std::cerr << "There is no partnership called " << slug << ".\n";
+        return 3;
+      }
+      const std::string base = EnvOr("COPRODUCE_BASE_URL", "http://localhost:8080");
+      const auto created = domain::CreateInvitation(*connection, Now(), domain::Actor::System(),
+                                                    partnership->id, name, email, role, base);
+      if (!created.outcome.ok()) {
+        PrintErrors(created.outcome);
+        return 3;
+      }
+      std::cout << "Send " << name
+                << " this link to create their account (it works once, for 14 days):\n"
+                << base << "/invite/" << created.token << "\n";
+      return 0;
+    }
+    if (*outbox) {
+      for (const auto& m : domain::ListOutbox(*connection, limit)) {
+        std::cout << "To: " << m.to_address << "\nSubject: " << m.subject << "\n\n"
+                  << m.body << "\n---\n";
+      }
+      return 0;
+    }
+  } catch (const std::exception& e) {
+    std::cerr << "coproduce: " << e.what() << "\n";
+    return 1;
+  }
+  return 0;
+}

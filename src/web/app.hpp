@@ -1,0 +1,68 @@
+// The coproduce web application: every page, behind one Handle() that the HTTP server
+// calls on a worker thread. Handlers are plain functions of a Context, testable without a
+// socket by building an http::Request and calling Handle().
+#pragma once
+
+#include <cstdint>
+#include <filesystem>
+#include <functional>
+#include <memory>
+#include <string>
+
+#include "http/message.hpp"
+#include "http/router.hpp"
+#include "http/static_files.hpp"
+#include "store/connection.hpp"
+#include "web/context.hpp"
+#include "web/views.hpp"
+
+namespace coproduce::web {
+
+struct AppConfig final {
+  std::filesystem::path resource_dir;              // holds templates/ and static/
+  std::string base_url = "http://localhost:8080";  // for links in messages
+  std::function<int64_t()> clock;                  // Unix seconds; the system clock when empty
+};
+
+class App final {
+ public:
+  App(AppConfig config, db::Pool& pool);
+  // Answers one request. Never throws: an unexpected error becomes the 500 page.
+  http::Response Handle(http::Request& request);
+  // The page for a status the server produces itself (400, 413, 500).
+  http::Response ErrorPage(int status) const;
+
+  // For handlers: a full page in the layout.
+  http::Response Page(Context& ctx, int status, std::string_view view, std::string title,
+                      Data data) const;
+  // For handlers: a plain-English error page in the layout.
+  http::Response Error(Context& ctx, int status, std::string heading = "",
+                       std::string message = "") const;
+
+  // For handlers when Can() said no: the sign-in page for the public, else the 403 page.
+  http::Response Denied(Context& ctx) const;
+
+  using PageHandler = std::function<http::Response(App&, Context&)>;
+  // Routes whose pattern has {slug} load the partnership and the actor's role first
+  // (404 when there is no such partnership).
+  void Route(std::string method, std::string_view pattern, PageHandler handler);
+  const AppConfig& config() const { return config_; }
+
+ private:
+  http::Response Dispatch(http::Request& request, const PageHandler& handler);
+  int64_t Now() const;
+
+  AppConfig config_;
+  db::Pool& pool_;
+  Views views_;
+  http::StaticFiles static_files_;
+  http::Router router_;
+};
+
+// Route groups, each in its own file.
+void AddAccountRoutes(App& app);
+void AddPartnershipRoutes(App& app);
+void AddOrganisationRoutes(App& app);
+void AddPeopleRoutes(App& app);
+
+}  // namespace coproduce::web

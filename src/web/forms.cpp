@@ -1,0 +1,35 @@
+#include "web/forms.hpp"
+
+#include <charconv>
+
+namespace coproduce::web {
+
+void AddErrors(Data& data, const domain::FieldErrors& errors) {
+  List list;
+  for (const auto& e : errors) {
+    Data item;
+    item.set("field", e.field);
+    item.set("message", e.message);
+    list.push_back(item);
+    data.set("err_" + e.field, e.message);
+  }
+  data.set("errors", list);
+  data.set("has_errors", !errors.empty());
+}
+
+std::optional<int64_t> ParseId(std::string_view s) {
+  int64_t v = 0;
+  const auto [end, ec] = std::from_chars(s.data(), s.data() + s.size(), v);
+  if (ec != std::errc() || end != s.data() + s.size() || v <= 0) return std::nullopt;
+  return v;
+}
+
+std::string SafeNext(std::string_view next) {
+  if (next.empty() || next[0] != '/' || next.starts_with("//") || next.starts_with("/\\") ||
+      next.find_first_of("\r\n") != std::string_view::npos) {
+    return "";
+  }
+  return std::string(next);
+}
+
+}  // namespace coproduce::web

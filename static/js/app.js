@@ -1,0 +1,2 @@
+// Progressive enhancement only: every page works without this.
+if (window.DS && typeof window.DS.initAll === 'function') window.DS.initAll();
