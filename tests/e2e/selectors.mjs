@@ -1,0 +1,117 @@
+// Every text, label, path and selector the browser tests rely on, in one place.
+// The server's pages are written to this contract; when a page changes, adjust it here.
+
+// ---- Demo data (created by `coproduce demo`) ----
+export const demo = {
+  partnership: 'Riverside and Hills Partnership',
+  slug: 'riverside',
+  admin: { email: 'admin@example.org', password: 'demo-admin-2026', name: 'Alex Morgan' },
+  member: { email: 'sam.patel@example.org', password: 'demo-member-2026', name: 'Sam Patel' },
+  locality: 'Eastfield',
+  organisation: 'Eastfield Carers Centre',
+};
+
+// ---- Paths ----
+const p = `/p/${demo.slug}`;
+export const paths = {
+  home: '/',
+  healthz: '/healthz',
+  signIn: '/sign-in',
+  signOut: '/sign-out',
+  partnership: p,
+  people: `${p}/people`,
+  invite: `${p}/people/invite`,
+  organisations: `${p}/organisations`,
+  newOrganisation: `${p}/organisations/new`,
+  directory: `${p}/directory`,
+  audit: `${p}/audit`,
+  inviteToken: (token) => `/invite/${token}`,
+  invitePattern: /^\/invite\/[^/?#]+$/,
+};
+
+// ---- Texts ----
+export const text = {
+  siteName: 'coproduce',
+  skipLink: 'Skip to main content',
+  signIn: 'Sign in',
+  signOut: 'Sign out',
+  signedInAs: 'Signed in as',
+  errorSummaryTitle: 'There is a problem',
+  wrongPassword: 'The email address or password is not right',
+  tooManyAttempts: 'Too many attempts',
+  inviteAPerson: 'Invite a person',
+  sendInvitation: 'Send invitation',
+  invitationCreated: 'Invitation created',
+  createYourAccount: 'Create your account',
+  createAccount: 'Create account',
+  invitationGone: 'This invitation link has already been used or has expired',
+  addAnOrganisation: 'Add an organisation',
+  saveOrganisation: 'Save organisation',
+  badCharityNumber: 'Enter a Scottish charity number as SC followed by 6 digits, like SC012345',
+  noPermission: 'You do not have permission to see this page',
+  pageNotFound: 'Page not found',
+  roles: ['Member', 'Facilitator', 'Admin'],
+  sectors: ['Third sector', 'Statutory', 'Community', 'Private'],
+};
+
+// ---- Locators (page => Locator) ----
+// Form fields are found by the start of their label, so a hint inside the <label> does no harm.
+const label = (s) => new RegExp(`^\\s*${s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}`);
+
+export const ui = {
+  main: (page) => page.locator('#main-content'),
+  header: (page) => page.getByRole('banner'),
+  footer: (page) => page.getByRole('contentinfo'),
+  h1: (page) => page.getByRole('heading', { level: 1 }),
+  skipLink: (page) => page.getByRole('link', { name: text.skipLink }),
+  signInLink: (page) => ui.header(page).getByRole('link', { name: text.signIn, exact: true }),
+  signOutButton: (page) => ui.header(page).getByRole('button', { name: text.signOut, exact: true }),
+  signedInAs: (page) => ui.header(page).getByText(text.signedInAs),
+  // The design system's error summary, or anything announced as an alert, inside main.
+  errorSummary: (page) => ui.main(page).locator('.ds_error-summary, [role="alert"]').first(),
+
+  signInForm: {
+    email: (page) => ui.main(page).getByLabel(label('Email address')),
+    password: (page) => ui.main(page).getByLabel(label('Password')),
+    submit: (page) => ui.main(page).getByRole('button', { name: text.signIn, exact: true }),
+  },
+
+  partnershipLink: (page) => ui.main(page).locator(`a[href="${paths.partnership}"]`),
+
+  people: {
+    inviteLink: (page) => ui.main(page).getByRole('link', { name: text.inviteAPerson }),
+  },
+  inviteForm: {
+    fullName: (page) => ui.main(page).getByLabel(label('Full name')),
+    email: (page) => ui.main(page).getByLabel(label('Email address')),
+    role: (page) => ui.main(page).getByLabel(label('Role')),
+    submit: (page) => ui.main(page).getByRole('button', { name: text.sendInvitation }),
+    link: (page) => page.locator('#invite-link'),
+  },
+  signUpForm: {
+    fullName: (page) => ui.main(page).getByLabel(label('Full name')),
+    password: (page) => ui.main(page).getByLabel(label('Password')),
+    confirm: (page) => ui.main(page).getByLabel(label('Confirm password')),
+    submit: (page) => ui.main(page).getByRole('button', { name: text.createAccount }),
+  },
+
+  organisations: {
+    table: (page) => ui.main(page).locator('table').first(),
+    addLink: (page) => ui.main(page).getByRole('link', { name: text.addAnOrganisation }),
+  },
+  organisationForm: {
+    name: (page) => ui.main(page).getByLabel(label('Name')),
+    sector: (page, sectorLabel) => ui.main(page).getByRole('radio', { name: sectorLabel, exact: true }),
+    // The design system draws its own radio button over the input, so people click the label.
+    sectorLabel: (page, sectorLabel) =>
+      ui.main(page).locator('label').filter({ hasText: new RegExp(`^\\s*${sectorLabel}\\s*$`) }),
+    locality: (page) => ui.main(page).getByLabel(label('Locality')),
+    charityNumber: (page) => ui.main(page).getByLabel(label('Scottish charity number')),
+    website: (page) => ui.main(page).getByLabel(label('Website')),
+    submit: (page) => ui.main(page).getByRole('button', { name: text.saveOrganisation }),
+  },
+
+  directory: {
+    table: (page) => ui.main(page).locator('table').first(),
+  },
+};
