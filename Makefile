@@ -1,0 +1,48 @@
+# The two commands: `make run` and `make test`. Everything else is a step of those.
+BUILD ?= build
+JOBS ?= $(shell nproc)
+DATA ?= data
+PORT ?= 8080
+
+.PHONY: run test build deps unit e2e bench format format-check tidy sanitize clean
+
+run: build
+	./$(BUILD)/coproduce demo --data $(DATA)
+	./$(BUILD)/coproduce serve --host 127.0.0.1 --port $(PORT) --data $(DATA)
+
+test: build
+	$(MAKE) unit e2e
+
+deps:
+	./scripts/install-deps
+
+build: deps
+	cmake -S . -B $(BUILD) -DCMAKE_BUILD_TYPE=RelWithDebInfo -DCMAKE_CXX_COMPILER_LAUNCHER=ccache >/dev/null
+	cmake --build $(BUILD) -j $(JOBS)
+
+unit:
+	cd $(BUILD) && ctest --output-on-failure -j $(JOBS)
+
+e2e:
+	COPRODUCE_BIN=$(BUILD)/coproduce node --test --test-concurrency=1 tests/e2e/
+
+bench: build
+	./bench/run
+
+format:
+	clang-format -i $$(git ls-files 'src/*.cpp' 'src/*.hpp' 'bench/*.cpp')
+
+format-check:
+	clang-format --dry-run -Werror $$(git ls-files 'src/*.cpp' 'src/*.hpp' 'bench/*.cpp')
+
+tidy: build
+	run-clang-tidy -quiet -p $(BUILD) 'src/.*\.cpp$$' >/dev/null
+
+# AddressSanitizer and UBSan over the unit tests, in a build folder of their own.
+sanitize: deps
+	cmake -S . -B build-sanitize -DCMAKE_BUILD_TYPE=Debug -DCOPRODUCE_SANITIZE=ON -DCMAKE_CXX_COMPILER_LAUNCHER=ccache >/dev/null
+	cmake --build build-sanitize -j $(JOBS)
+	cd build-sanitize && ctest --output-on-failure -j $(JOBS)
+
+clean:
+	rm -rf $(BUILD) build-sanitize
