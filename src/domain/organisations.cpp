@@ -107,6 +107,18 @@ std::vector<Organisation> ListOrganisations(db::Connection& db, int64_t partners
   return out;
 }
 
+std::map<Sector, int> CountOrganisationsBySector(db::Connection& db, int64_t partnership_id) {
+  std::map<Sector, int> counts;
+  for (Sector s : kSectors) counts[s] = 0;
+  for (const db::Row& r :
+       db.Query("SELECT sector, count(*) FROM organisations WHERE partnership_id = "
+                "$1 AND archived_at IS NULL GROUP BY sector",
+                {partnership_id})) {
+    if (auto sector = SectorFromString(r.Text(0))) counts[*sector] = static_cast<int>(r.Int(1));
+  }
+  return counts;
+}
+
 Outcome CreateOrganisation(db::Connection& db, int64_t now, const Actor& actor,
                            int64_t partnership_id, const OrganisationInput& input) {
   if (!Can(actor, Action::kManageOrganisations)) return Outcome::Denied();

@@ -3,6 +3,7 @@
 #pragma once
 
 #include <cstdint>
+#include <map>
 #include <optional>
 #include <string>
 #include <vector>
@@ -43,6 +44,9 @@ std::optional<Organisation> FindOrganisation(db::Connection& db, int64_t partner
 // Active organisations by name; archived ones too when asked.
 std::vector<Organisation> ListOrganisations(db::Connection& db, int64_t partnership_id,
                                             bool include_archived);
+
+// How many active organisations each sector has (every sector present, zero included).
+std::map<Sector, int> CountOrganisationsBySector(db::Connection& db, int64_t partnership_id);
 
 Outcome CreateOrganisation(db::Connection& db, int64_t now, const Actor& actor,
                            int64_t partnership_id, const OrganisationInput& input);

@@ -179,7 +179,7 @@ http::Response App::Handle(http::Request& request) {
         response = (*match.handler)(request);
       } else {
         response = ErrorPage(match.method_not_allowed ? 405 : 404);
-        if (match.method_not_allowed) response.SetHeader("Allow", "GET, POST");
+        if (match.method_not_allowed) response.SetHeader("Allow", match.allow);
       }
     }
   } catch (const std::exception& e) {

@@ -38,15 +38,15 @@ http::Response Home(App& app, Context& ctx) {
 }
 
 http::Response PartnershipHome(App& app, Context& ctx) {
-  const auto organisations = domain::ListOrganisations(ctx.db, ctx.partnership->id, false);
-  std::map<domain::Sector, int> per_sector;
-  for (const auto& o : organisations) ++per_sector[o.sector];
+  int total = 0;
   List sectors;
-  for (domain::Sector s : domain::kSectors) {
+  for (const auto& [sector, count] :
+       domain::CountOrganisationsBySector(ctx.db, ctx.partnership->id)) {
     Data item;
-    item.set("label", std::string(domain::SectorLabel(s)));
-    item.set("count", std::to_string(per_sector[s]));
+    item.set("label", std::string(domain::SectorLabel(sector)));
+    item.set("count", std::to_string(count));
     sectors.push_back(item);
+    total += count;
   }
   List localities;
   for (const auto& l : domain::ListLocalities(ctx.db, ctx.partnership->id)) {
@@ -56,7 +56,7 @@ http::Response PartnershipHome(App& app, Context& ctx) {
   }
   Data data;
   data.set("description", ctx.partnership->description);
-  data.set("organisation_count", std::to_string(organisations.size()));
+  data.set("organisation_count", std::to_string(total));
   data.set("sectors", sectors);
   data.set("localities", localities);
   data.set("is_member", ctx.actor.role.has_value());
