@@ -160,7 +160,7 @@ SignInResult SignIn(db::Connection& db, int64_t now, const std::string& email,
 }
 
 std::string CreateSession(db::Connection& db, int64_t now, int64_t person_id) {
-  const std::string token = RandomToken();
+  std::string token = RandomToken();
   db.Execute("DELETE FROM sessions WHERE expires_at <= $1", {now});
   db.Execute(
       "INSERT INTO sessions (token_hash, person_id, created_at, expires_at) VALUES ($1, $2, $3, "

@@ -13,10 +13,10 @@
 
 namespace coproduce::domain {
 
-inline constexpr int64_t kInvitationLifetime = 14 * 24 * 3600;
-inline constexpr int64_t kSessionLifetime = 7 * 24 * 3600;
+inline constexpr int64_t kInvitationLifetime = int64_t{14} * 24 * 3600;
+inline constexpr int64_t kSessionLifetime = int64_t{7} * 24 * 3600;
 inline constexpr int64_t kResetLifetime = 3600;
-inline constexpr int64_t kAttemptWindow = 15 * 60;
+inline constexpr int64_t kAttemptWindow = int64_t{15} * 60;
 inline constexpr int kMaxFailuresPerAccount = 5;
 inline constexpr int kMaxFailuresPerAddress = 20;
 

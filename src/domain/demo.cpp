@@ -117,9 +117,12 @@ DemoSummary SeedDemo(db::Connection& db, int64_t now) {
   for (size_t i = 3; i < 40; ++i) {
     const std::string first(kFirstNames[i % std::size(kFirstNames)]);
     const std::string last(kLastNames[(i * 7) % std::size(kLastNames)]);
-    std::string email = first + "." + last + std::to_string(i) + "@example.org";
+    std::string email = first;
+    email.append(".").append(last).append(std::to_string(i)).append("@example.org");
     for (char& c : email) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-    const int64_t id = add_person(first + " " + last, email, "member", member_hash);
+    std::string name = first;
+    name.append(" ").append(last);
+    const int64_t id = add_person(name, email, "member", member_hash);
     if (i % 5 != 0) represent(id, i % organisation_ids.size(), i);
   }
   tx.Commit();

@@ -56,10 +56,10 @@ ErrorText DefaultErrorText(int status) {
   }
 }
 
-Data LayoutData(const Context* ctx, std::string title, std::string content) {
+Data LayoutData(const Context* ctx, const std::string& title, const std::string& content) {
   Data layout;
-  layout.set("title", std::move(title));
-  layout.set("content", std::move(content));
+  layout.set("title", title);
+  layout.set("content", content);
   if (!ctx) return layout;
   layout.set("csrf", ctx->csrf);
   if (ctx->user) {
@@ -73,10 +73,10 @@ Data LayoutData(const Context* ctx, std::string title, std::string content) {
     p.set("name", ctx->partnership->name);
     const std::string base = "/p/" + ctx->partnership->slug;
     List nav;
-    auto add = [&](std::string href, std::string label) {
+    auto add = [&](const std::string& href, const std::string& label) {
       Data item;
       item.set("href", href);
-      item.set("label", std::move(label));
+      item.set("label", label);
       item.set("current", ctx->request.path == href);
       nav.push_back(item);
     };
@@ -121,7 +121,7 @@ void App::Route(std::string method, std::string_view pattern, PageHandler handle
               });
 }
 
-http::Response App::Page(Context& ctx, int status, std::string_view view, std::string title,
+http::Response App::Page(Context& ctx, int status, std::string_view view, const std::string& title,
                          Data data) const {
   data.set("csrf", ctx.csrf);
   if (ctx.partnership) {
@@ -129,14 +129,14 @@ http::Response App::Page(Context& ctx, int status, std::string_view view, std::s
     data.set("partnership_name", ctx.partnership->name);
   }
   std::string content = views_.Render(view, std::move(data));
-  http::Response response = http::Response::Html(
-      status, views_.Render("layout", LayoutData(&ctx, std::move(title), std::move(content))));
+  http::Response response =
+      http::Response::Html(status, views_.Render("layout", LayoutData(&ctx, title, content)));
   response.SetHeader("Cache-Control", "no-store");
   return response;
 }
 
 http::Response App::Error(Context& ctx, int status, std::string heading,
-                          std::string message) const {
+                          const std::string& message) const {
   const ErrorText text = DefaultErrorText(status);
   if (heading.empty()) heading = text.heading;
   Data data;
@@ -159,8 +159,7 @@ http::Response App::ErrorPage(int status) const {
   data.set("message", std::string(text.message));
   std::string content = views_.Render("error", std::move(data));
   http::Response response = http::Response::Html(
-      status,
-      views_.Render("layout", LayoutData(nullptr, std::string(text.heading), std::move(content))));
+      status, views_.Render("layout", LayoutData(nullptr, std::string(text.heading), content)));
   AddSecurityHeaders(response, false);
   return response;
 }

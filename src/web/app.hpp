@@ -33,11 +33,11 @@ class App final {
   http::Response ErrorPage(int status) const;
 
   // For handlers: a full page in the layout.
-  http::Response Page(Context& ctx, int status, std::string_view view, std::string title,
+  http::Response Page(Context& ctx, int status, std::string_view view, const std::string& title,
                       Data data) const;
   // For handlers: a plain-English error page in the layout.
   http::Response Error(Context& ctx, int status, std::string heading = "",
-                       std::string message = "") const;
+                       const std::string& message = "") const;
 
   // For handlers when Can() said no: the sign-in page for the public, else the 403 page.
   http::Response Denied(Context& ctx) const;

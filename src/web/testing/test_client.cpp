@@ -18,7 +18,7 @@ http::Response TestClient::Send(http::Request request) {
   std::string cookie_header;
   for (const auto& [name, value] : cookies_) {
     if (!cookie_header.empty()) cookie_header += "; ";
-    cookie_header += name + "=" + value;
+    cookie_header.append(name).append("=").append(value);
   }
   if (!cookie_header.empty()) request.headers.emplace("Cookie", cookie_header);
   if (request.remote_address.empty()) request.remote_address = "127.0.0.1";
