@@ -36,7 +36,7 @@ format-check:
 	clang-format --dry-run -Werror $$(git ls-files 'src/*.cpp' 'src/*.hpp' 'bench/*.cpp')
 
 tidy: build
-	run-clang-tidy -quiet -p $(BUILD) 'src/.*\.cpp$$' >/dev/null
+	run-clang-tidy -quiet -p $(BUILD) 'src/.*\.cpp$$' > $(BUILD)/clang-tidy.log 2>&1 || { grep -E "(warning|error):" $(BUILD)/clang-tidy.log | sort -u; exit 1; }
 
 # AddressSanitizer and UBSan over the unit tests, in a build folder of their own.
 sanitize: deps

@@ -17,6 +17,10 @@ void AddErrors(Data& data, const domain::FieldErrors& errors) {
   data.set("has_errors", !errors.empty());
 }
 
+std::string RepresentationTerm(const domain::Representation& r) {
+  return r.ends_on.empty() ? "From " + r.starts_on : r.starts_on + " to " + r.ends_on;
+}
+
 std::optional<int64_t> ParseId(std::string_view s) {
   int64_t v = 0;
   const auto [end, ec] = std::from_chars(s.data(), s.data() + s.size(), v);

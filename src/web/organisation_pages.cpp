@@ -101,8 +101,7 @@ http::Response View(App& app, Context& ctx) {
       item.set("person", r.person_name);
       item.set("person_id", std::to_string(r.person_id));
       item.set("role", r.role);
-      item.set("term",
-               r.ends_on.empty() ? "From " + r.starts_on : r.starts_on + " to " + r.ends_on);
+      item.set("term", RepresentationTerm(r));
       people.push_back(item);
     }
     data.set("show_people", true);

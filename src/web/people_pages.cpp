@@ -84,7 +84,7 @@ http::Response PersonPage(App& app, Context& ctx, int status, const domain::Fiel
     item.set("organisation", r.organisation_name);
     item.set("organisation_id", std::to_string(r.organisation_id));
     item.set("role", r.role);
-    item.set("term", r.ends_on.empty() ? "From " + r.starts_on : r.starts_on + " to " + r.ends_on);
+    item.set("term", RepresentationTerm(r));
     representations.push_back(item);
   }
   data.set("representations", representations);
