@@ -1,7 +1,10 @@
 #include "http/server.hpp"
 
 #include <gtest/gtest.h>
+
 #include <sys/socket.h>
+#include <unistd.h>
+#include <csignal>
 
 #include <atomic>
 #include <boost/asio/connect.hpp>
@@ -322,6 +325,17 @@ TEST_F(ServerTest, StopMakesRunReturnAndClosesIdleConnections) {
   EXPECT_EQ(idle.Send("GET", "/").result_int(), 200);
   ASSERT_TRUE(StopAndWait());
   EXPECT_EQ(idle.ReadUntilClosed(), "");
+  EXPECT_THROW(Client{port()}, boost::system::system_error);
+}
+
+TEST_F(ServerTest, SigtermStopsTheServerGracefully) {
+  Start(Echo());
+  Client client(port());
+  // A request answered means Run has installed its signal handler (before accepting).
+  ASSERT_EQ(client.Send("GET", "/").result_int(), 200);
+  ASSERT_EQ(::kill(::getpid(), SIGTERM), 0);
+  ASSERT_EQ(run_.wait_for(std::chrono::seconds(5)), std::future_status::ready);
+  run_.get();
   EXPECT_THROW(Client{port()}, boost::system::system_error);
 }
 
