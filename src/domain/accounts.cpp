@@ -228,8 +228,12 @@ Outcome ResetPassword(db::Connection& db, int64_t now, const std::string& token,
   const int64_t person_id = rows[0].Int(0);
   db.Execute("UPDATE people SET password_hash = $1 WHERE id = $2", {hash, person_id});
   db.Execute("DELETE FROM sessions WHERE person_id = $1", {person_id});
-  RecordAudit(db, now, person_id, 0, "person", person_id, "reset password",
-              {{"password", {"(hidden)", "(changed)"}}});
+  // Recorded in each partnership the person belongs to, so that its admins can see it.
+  for (const db::Row& r :
+       db.Query("SELECT partnership_id FROM memberships WHERE person_id = $1", {person_id})) {
+    RecordAudit(db, now, person_id, r.Int(0), "person", person_id, "reset password",
+                {{"password", {"(hidden)", "(changed)"}}});
+  }
   tx.Commit();
   return Outcome::Ok(person_id);
 }

@@ -2,6 +2,7 @@
 
 #include <gtest/gtest.h>
 
+#include "domain/audit.hpp"
 #include "domain/partnerships.hpp"
 #include "domain/people.hpp"
 #include "domain/testing/test_database.hpp"
@@ -136,6 +137,7 @@ TEST_F(AccountsTest, PasswordResetEndsSessionsAndIsSingleUse) {
   EXPECT_EQ(ResetPassword(db(), 201, *token, "new password!", "different!!").status,
             Outcome::Status::kInvalid);
   ASSERT_TRUE(ResetPassword(db(), 201, *token, "new password!", "new password!").ok());
+  EXPECT_EQ(ListAudit(db(), pid_, 1)[0].action, "reset password");
   EXPECT_FALSE(FindSession(db(), 202, session));
   EXPECT_EQ(SignIn(db(), 202, "ann@example.org", "new password!", "1.1.1.1").status,
             SignInResult::Status::kOk);

@@ -143,7 +143,8 @@ Outcome UpdateOrganisation(db::Connection& db, int64_t now, const Actor& actor,
   if (!Can(actor, Action::kManageOrganisations)) return Outcome::Denied();
   db::Transaction tx(db);
   const auto before = FindOrganisation(db, partnership_id, id);
-  if (!before) return Outcome::NotFound();
+  // An archived organisation is read-only: a form left open in another tab must not change it.
+  if (!before || before->archived) return Outcome::NotFound();
   FieldErrors errors = CheckOrganisation(db, partnership_id, input, id);
   if (!errors.empty()) return Outcome::Invalid(std::move(errors));
   const auto c = Clean(input);

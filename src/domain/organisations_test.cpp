@@ -100,6 +100,16 @@ TEST_F(OrganisationsTest, ArchiveHidesFromTheDefaultList) {
   EXPECT_EQ(ListOrganisations(db(), pid_, true).size(), 1u);
   EXPECT_EQ(ArchiveOrganisation(db(), 300, facilitator_, pid_, id).status,
             Outcome::Status::kNotFound);
+  EXPECT_EQ(UpdateOrganisation(db(), 400, facilitator_, pid_, id, Input("Renamed")).status,
+            Outcome::Status::kNotFound);
+  EXPECT_EQ(FindOrganisation(db(), pid_, id)->name, "Carers");
+}
+
+TEST_F(OrganisationsTest, LocalitiesAreUniqueWhateverTheCase) {
+  EXPECT_EQ(AddLocality(db(), 200, Actor::System(), pid_, " eastFIELD ").status,
+            Outcome::Status::kInvalid);
+  EXPECT_EQ(AddLocality(db(), 200, member_, pid_, "Westfield").status, Outcome::Status::kDenied);
+  EXPECT_EQ(ListLocalities(db(), pid_).size(), 1u);
 }
 
 TEST_F(OrganisationsTest, HostileTextIsStoredAsTyped) {

@@ -66,9 +66,10 @@ Outcome AddLocality(db::Connection& db, int64_t now, const Actor& actor, int64_t
   if (auto e = CheckRequired(clean, "the locality's name", 120)) {
     return Outcome::Invalid({{"name", *e}});
   }
-  const auto existing = ListLocalities(db, partnership_id);
-  if (std::any_of(existing.begin(), existing.end(),
-                  [&](const Locality& l) { return l.name == clean; })) {
+  db::Transaction tx(db);
+  if (!db.Query("SELECT 1 FROM localities WHERE partnership_id = $1 AND lower(name) = lower($2)",
+                {partnership_id, clean})
+           .empty()) {
     return Outcome::Invalid({{"name", "That locality is already in the list."}});
   }
   const db::Rows rows =
@@ -77,6 +78,7 @@ Outcome AddLocality(db::Connection& db, int64_t now, const Actor& actor, int64_t
   const int64_t id = rows[0].Int(0);
   RecordAudit(db, now, actor.person_id, partnership_id, "locality", id, "create",
               Diff({}, {{"name", clean}}));
+  tx.Commit();
   return Outcome::Ok(id);
 }
 

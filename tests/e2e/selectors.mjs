@@ -27,6 +27,13 @@ export const paths = {
   audit: `${p}/audit`,
   inviteToken: (token) => `/invite/${token}`,
   invitePattern: /^\/invite\/[^/?#]+$/,
+  forgotPassword: '/password/forgot',
+  resetPassword: (token) => `/password/reset/${token}`,
+  resetPattern: /\/password\/reset\/([A-Za-z0-9_-]+)/,
+  localities: `${p}/localities`,
+  archivedOrganisations: `${p}/organisations?archived=1`,
+  person: (id) => `${p}/people/${id}`,
+  organisation: (id) => `${p}/organisations/${id}`,
 };
 
 // ---- Texts ----
@@ -52,11 +59,43 @@ export const text = {
   pageNotFound: 'Page not found',
   roles: ['Member', 'Facilitator', 'Admin'],
   sectors: ['Third sector', 'Statutory', 'Community', 'Private'],
+  // Password reset
+  forgotPassword: 'I have forgotten my password',
+  resetYourPassword: 'Reset your password',
+  enterEmail: 'Enter an email address',
+  sendTheLink: 'Send the link',
+  checkYourEmail: 'Check your email',
+  chooseNewPassword: 'Choose a new password',
+  saveNewPassword: 'Save new password',
+  passwordsDiffer: 'The two passwords are not the same',
+  resetGone: 'This reset link has already been used or has expired',
+  // A person's page
+  changeTheirDetails: 'Change their details',
+  enterFullName: "Enter the person's full name",
+  addRepresentation: 'Add an organisation they represent',
+  saveChanges: 'Save changes',
+  addRepresentationButton: 'Add',
+  archivePerson: 'Archive',
+  badStartDate: 'Enter the start date as year-month-day, like 2026-04-01',
+  // Localities
+  localities: 'Localities',
+  addLocality: 'Add locality',
+  enterLocalityName: "Enter the locality's name",
+  // An organisation's page
+  editOrganisation: 'Edit organisation',
+  editThisOrganisation: 'Edit this organisation',
+  archiveThisOrganisation: 'Archive this organisation',
+  badWebsite: 'Enter a website address starting with https://',
+  showArchived: 'Show archived organisations too',
+  archivedSuffix: '(archived)',
+  auditLog: 'Audit log',
 };
 
 // ---- Locators (page => Locator) ----
 // Form fields are found by the start of their label, so a hint inside the <label> does no harm.
 const label = (s) => new RegExp(`^\\s*${s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}`);
+// A whole text, give or take the white space around it.
+const whole = (s) => new RegExp(`^\\s*${s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}\\s*$`);
 
 export const ui = {
   main: (page) => page.locator('#main-content'),
@@ -112,6 +151,63 @@ export const ui = {
   },
 
   directory: {
+    table: (page) => ui.main(page).locator('table').first(),
+  },
+
+  forgotForm: {
+    link: (page) => ui.main(page).getByRole('link', { name: text.forgotPassword }),
+    email: (page) => ui.main(page).getByLabel(label('Email address')),
+    submit: (page) => ui.main(page).getByRole('button', { name: text.sendTheLink }),
+  },
+  resetForm: {
+    password: (page) => ui.main(page).getByLabel(label('New password')),
+    confirm: (page) => ui.main(page).getByLabel(label('Confirm new password')),
+    submit: (page) => ui.main(page).getByRole('button', { name: text.saveNewPassword }),
+  },
+
+  // A person's page; an admin also sees the forms "Change their details", "Add an organisation
+  // they represent" and "Archive", each under its own h2.
+  person: {
+    heading: (page, name) => ui.main(page).getByRole('heading', { level: 2, name, exact: true }),
+    fullName: (page) => ui.main(page).getByLabel(label('Full name')),
+    role: (page) => ui.main(page).getByLabel(label('Role')),
+    saveChanges: (page) => ui.main(page).getByRole('button', { name: text.saveChanges }),
+    organisation: (page) => ui.main(page).getByLabel(label('Organisation')),
+    repRole: (page) => ui.main(page).getByLabel(label('Their role in the organisation')),
+    startsOn: (page) => ui.main(page).getByLabel(label('Start date')),
+    endsOn: (page) => ui.main(page).getByLabel(label('End date (optional)')),
+    add: (page) =>
+      ui.main(page).getByRole('button', { name: text.addRepresentationButton, exact: true }),
+    // "Archive <their name>"
+    archive: (page) =>
+      ui.main(page).getByRole('button', { name: new RegExp(`^${text.archivePerson}\\b`) }),
+    // The table of the organisations they represent (its caption names it).
+    representations: (page) =>
+      ui.main(page).getByRole('table', { name: /^Organisations .* represents$/ }),
+  },
+  peopleTable: (page) => ui.main(page).locator('table').first(),
+
+  localities: {
+    name: (page) => ui.main(page).getByLabel(label('Name of the locality')),
+    submit: (page) => ui.main(page).getByRole('button', { name: text.addLocality }),
+    item: (page, name) =>
+      ui.main(page).getByRole('listitem').filter({ hasText: whole(name) }),
+  },
+
+  organisationPage: {
+    // The value next to a key ("Sector", "Locality", "Website") in the summary list.
+    value: (page, key) =>
+      ui.main(page)
+        .locator('.ds_summary-list__item')
+        .filter({ has: page.locator('dt', { hasText: whole(key) }) })
+        .locator('dd'),
+    editLink: (page) => ui.main(page).getByRole('link', { name: text.editThisOrganisation }),
+    archiveButton: (page) =>
+      ui.main(page).getByRole('button', { name: text.archiveThisOrganisation }),
+  },
+  showArchivedLink: (page) => ui.main(page).getByRole('link', { name: text.showArchived }),
+
+  audit: {
     table: (page) => ui.main(page).locator('table').first(),
   },
 };
