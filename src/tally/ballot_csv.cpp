@@ -1,0 +1,341 @@
+#include "tally/ballot_csv.hpp"
+
+#include <algorithm>
+#include <charconv>
+#include <map>
+#include <set>
+
+namespace coproduce::tally {
+namespace {
+
+constexpr int kMaxSeats = 1'000'000;
+
+bool IsBlank(char c) { return c == ' ' || c == '\t'; }
+
+std::string_view Trim(std::string_view s) {
+  while (!s.empty() && (IsBlank(s.front()) || s.front() == '\r')) s.remove_prefix(1);
+  while (!s.empty() && (IsBlank(s.back()) || s.back() == '\r')) s.remove_suffix(1);
+  return s;
+}
+
+std::optional<int64_t> WholeNumber(std::string_view s) {
+  int64_t v = 0;
+  const auto r = std::from_chars(s.data(), s.data() + s.size(), v);
+  if (s.empty() || r.ec != std::errc() || r.ptr != s.data() + s.size()) return std::nullopt;
+  return v;
+}
+
+std::string Quote(std::string_view s) {
+  constexpr std::size_t kShown = 40;
+  if (s.size() > kShown) return "\"" + std::string(s.substr(0, kShown)) + "...\"";
+  return "\"" + std::string(s) + "\"";
+}
+
+// RFC 4180 records over a text, one at a time.
+class Records {
+ public:
+  Records(std::string_view text, std::size_t pos, int line) : text_(text), pos_(pos), line_(line) {}
+
+  bool done() const { return pos_ >= text_.size(); }
+  int line() const { return line_; }
+
+  // The next record's cells; false with `error` set if it is malformed. `start` is the line
+  // the record starts on.
+  bool Next(std::vector<std::string>& cells, int& start, std::string& error) {
+    cells.clear();
+    start = line_;
+    while (true) {
+      std::string cell;
+      if (pos_ < text_.size() && text_[pos_] == '"') {
+        ++pos_;
+        while (true) {
+          if (pos_ >= text_.size()) {
+            error = "A quoted field is not closed: a '\"' is missing.";
+            return false;
+          }
+          const char c = text_[pos_++];
+          if (c == '\n') ++line_;
+          if (c != '"') {
+            cell += c;
+            continue;
+          }
+          if (pos_ < text_.size() && text_[pos_] == '"') {
+            cell += '"';
+            ++pos_;
+            continue;
+          }
+          break;
+        }
+        while (pos_ < text_.size() && IsBlank(text_[pos_])) ++pos_;
+        if (pos_ < text_.size() && text_[pos_] != ',' && text_[pos_] != '\n' &&
+            !(text_[pos_] == '\r' && pos_ + 1 < text_.size() && text_[pos_ + 1] == '\n')) {
+          error = "Text follows a closing quote. Quote the whole field, doubling quotes inside.";
+          return false;
+        }
+      } else {
+        const std::size_t begin = pos_;
+        while (pos_ < text_.size() && text_[pos_] != ',' && text_[pos_] != '\n') {
+          if (text_[pos_] == '"') {
+            error = "A '\"' is inside an unquoted field. Quote the field and double the quote.";
+            return false;
+          }
+          ++pos_;
+        }
+        cell = std::string(Trim(text_.substr(begin, pos_ - begin)));
+      }
+      cells.push_back(std::move(cell));
+      if (pos_ < text_.size() && text_[pos_] == '\r') ++pos_;
+      if (pos_ >= text_.size()) return true;
+      if (text_[pos_] == ',') {
+        ++pos_;
+        continue;
+      }
+      ++pos_;  // '\n'
+      ++line_;
+      return true;
+    }
+  }
+
+ private:
+  std::string_view text_;
+  std::size_t pos_;
+  int line_;
+};
+
+bool NeedsQuotes(std::string_view s) {
+  if (s.empty()) return false;
+  if (IsBlank(s.front()) || IsBlank(s.back())) return true;
+  return s.find_first_of(",\"\r\n") != std::string_view::npos || s.front() == '#';
+}
+
+void AppendField(std::string& out, std::string_view s) {
+  if (!NeedsQuotes(s)) {
+    out += s;
+    return;
+  }
+  out += '"';
+  for (const char c : s) {
+    if (c == '"') out += '"';
+    out += c;
+  }
+  out += '"';
+}
+
+}  // namespace
+
+std::optional<BallotKind> BallotKindFromString(std::string_view text) {
+  if (text == "ranked") return BallotKind::kRanked;
+  if (text == "approval") return BallotKind::kApproval;
+  if (text == "score") return BallotKind::kScore;
+  return std::nullopt;
+}
+
+std::string_view ToString(BallotKind kind) {
+  switch (kind) {
+    case BallotKind::kRanked:
+      return "ranked";
+    case BallotKind::kApproval:
+      return "approval";
+    case BallotKind::kScore:
+      return "score";
+  }
+  return "ranked";
+}
+
+std::variant<BallotCsv, ParseError> ReadBallotCsv(std::string_view text,
+                                                  std::string_view file_name) {
+  auto fail = [&](int line, std::string message) {
+    return ParseError{std::string(file_name), line, std::move(message)};
+  };
+  if (text.starts_with("\xEF\xBB\xBF")) text.remove_prefix(3);
+  BallotCsv out;
+  std::optional<BallotKind> kind;
+
+  // Settings and empty lines before the header row.
+  std::size_t pos = 0;
+  int line = 1;
+  while (pos < text.size()) {
+    std::size_t end = text.find('\n', pos);
+    if (end == std::string_view::npos) end = text.size();
+    const std::string_view raw = Trim(text.substr(pos, end - pos));
+    if (!raw.empty() && raw.front() != '#') break;
+    if (!raw.empty()) {
+      const std::string_view body = raw.substr(1);
+      const std::size_t colon = body.find(':');
+      if (colon == std::string_view::npos) {
+        return fail(line, "A '#' line must be a setting such as '# kind: ranked'.");
+      }
+      const std::string_view key = Trim(body.substr(0, colon));
+      const std::string_view value = Trim(body.substr(colon + 1));
+      if (key == "kind") {
+        kind = BallotKindFromString(value);
+        if (!kind) {
+          return fail(line, "The kind " + Quote(value) + " is not ranked, approval or score.");
+        }
+      } else if (key == "title") {
+        out.election.title = std::string(value);
+      } else if (key == "seats") {
+        const auto seats = WholeNumber(value);
+        if (!seats || *seats < 1 || *seats > kMaxSeats) {
+          return fail(line,
+                      "seats must be a whole number of at least 1, not " + Quote(value) + ".");
+        }
+        out.election.seats = static_cast<int>(*seats);
+      } else {
+        return fail(line,
+                    "Unknown setting " + Quote(key) + "; the settings are kind, title and seats.");
+      }
+    }
+    pos = end + 1;
+    ++line;
+  }
+  if (!kind) {
+    return fail(
+        1, "The file must start with '# kind: ranked', '# kind: approval' or '# kind: score'.");
+  }
+  out.kind = *kind;
+  if (pos >= text.size())
+    return fail(line, "The header row 'voter,sector,organisation,...' is missing.");
+
+  Records records(text, pos, line);
+  std::vector<std::string> cells;
+  int start = 0;
+  std::string error;
+  if (!records.Next(cells, start, error)) return fail(start, error);
+  if (cells.size() < 3 || cells[0] != "voter" || cells[1] != "sector" ||
+      cells[2] != "organisation") {
+    return fail(start,
+                "The header row must start with 'voter,sector,organisation', then one column per "
+                "candidate.");
+  }
+  std::map<std::string, std::size_t> names;
+  for (std::size_t k = 3; k < cells.size(); ++k) {
+    if (cells[k].empty())
+      return fail(start, "Column " + std::to_string(k + 1) + " has no candidate name.");
+    if (!names.emplace(cells[k], k).second) {
+      return fail(start, "Two columns are both named " + Quote(cells[k]) +
+                             ". Give every candidate its own name.");
+    }
+    out.election.candidates.push_back(cells[k]);
+  }
+  const std::size_t width = cells.size();
+  const int m = static_cast<int>(width - 3);
+
+  std::map<std::string, int> voter_lines;
+  std::map<int64_t, std::vector<int>> by_rank;
+  while (!records.done()) {
+    if (!records.Next(cells, start, error)) return fail(start, error);
+    if (cells.size() == 1 && cells[0].empty()) continue;  // an empty line
+    if (cells.size() != width) {
+      return fail(start, "This row has " + std::to_string(cells.size()) +
+                             " fields but the header has " + std::to_string(width) + ".");
+    }
+    if (!cells[0].empty()) {
+      if (const auto [it, fresh] = voter_lines.emplace(cells[0], start); !fresh) {
+        return fail(start, "Voter " + Quote(cells[0]) + " already voted on line " +
+                               std::to_string(it->second) + ". Each voter has one row.");
+      }
+    }
+    Ballot ballot;
+    ballot.sector = cells[1];
+    ballot.organisation = cells[2];
+    by_rank.clear();
+    std::vector<int> approved;
+    for (int c = 0; c < m; ++c) {
+      const std::string& cell = cells[static_cast<std::size_t>(c) + 3];
+      if (cell.empty()) continue;
+      const auto value = WholeNumber(cell);
+      const std::string where = " for " + Quote(out.election.candidates[c]);
+      switch (out.kind) {
+        case BallotKind::kRanked:
+          if (!value || *value < 1) {
+            return fail(start, "The rank " + Quote(cell) + where +
+                                   " must be a whole number from 1, or empty.");
+          }
+          by_rank[*value].push_back(c);
+          break;
+        case BallotKind::kApproval:
+          if (!value || (*value != 0 && *value != 1)) {
+            return fail(start, "The approval " + Quote(cell) + where + " must be 1, 0 or empty.");
+          }
+          if (*value == 1) approved.push_back(c);
+          break;
+        case BallotKind::kScore:
+          if (!value)
+            return fail(start,
+                        "The score " + Quote(cell) + where + " must be a whole number, or empty.");
+          ballot.scores[c] = *value;
+          break;
+      }
+    }
+    if (out.kind == BallotKind::kRanked) {
+      for (auto& [rank, group] : by_rank) ballot.ranking.push_back(std::move(group));
+    }
+    if (out.kind == BallotKind::kApproval && !approved.empty())
+      ballot.ranking.push_back(std::move(approved));
+    out.election.ballots.push_back(std::move(ballot));
+  }
+  return out;
+}
+
+std::string WriteBallotCsv(const Election& election, BallotKind kind) {
+  const int m = static_cast<int>(election.candidates.size());
+  std::string out = "# kind: " + std::string(ToString(kind)) + "\n";
+  if (!election.title.empty()) {
+    std::string title = election.title;
+    std::replace(title.begin(), title.end(), '\n', ' ');
+    out += "# title: " + std::string(Trim(title)) + "\n";
+  }
+  out += "# seats: " + std::to_string(std::max(1, election.seats)) + "\n";
+  out += "voter,sector,organisation";
+  for (const std::string& name : election.candidates) {
+    out += ',';
+    AppendField(out, name);
+  }
+  out += '\n';
+
+  int64_t voter = 0;
+  std::vector<std::string> cells(static_cast<std::size_t>(m));
+  std::vector<bool> used;
+  for (const Ballot& b : election.ballots) {
+    std::fill(cells.begin(), cells.end(), std::string());
+    used.assign(static_cast<std::size_t>(m), false);
+    bool ok = true;
+    if (kind == BallotKind::kScore) {
+      for (const auto& [c, score] : b.scores) {
+        if (c < 0 || c >= m) ok = false;
+        if (ok) cells[c] = std::to_string(score);
+      }
+    } else {
+      int64_t rank = 0;
+      for (const auto& group : b.ranking) {
+        if (group.empty()) continue;
+        ++rank;
+        for (const int c : group) {
+          if (c < 0 || c >= m || used[c]) {
+            ok = false;
+            break;
+          }
+          used[c] = true;
+          cells[c] = kind == BallotKind::kRanked ? std::to_string(rank) : "1";
+        }
+      }
+    }
+    if (!ok) continue;
+    for (int64_t k = 0; k < b.multiplicity; ++k) {
+      out += std::to_string(++voter);
+      out += ',';
+      AppendField(out, b.sector);
+      out += ',';
+      AppendField(out, b.organisation);
+      for (const std::string& cell : cells) {
+        out += ',';
+        out += cell;
+      }
+      out += '\n';
+    }
+  }
+  return out;
+}
+
+}  // namespace coproduce::tally

@@ -1,0 +1,165 @@
+// Instant-runoff voting (alternative vote), with a rounds table for the results page.
+//
+// Each round a ballot counts for its highest-ranked continuing candidate. If its highest
+// group holding a continuing candidate holds several (an equal ranking), it is set aside for
+// that round: an equal ranking says nothing about which of them the voter prefers. It counts
+// again once only one of them continues. A ballot with no continuing candidate is exhausted.
+//
+// Explanation "rounds": [{round, votes {name: v}, exhausted, set_aside, eliminated, tie?}];
+// "tie" is {between, decided_by: "earlier round" | "lot", round?} when the fewest votes were
+// shared. "majority_round" is the round in which the winner held a majority, if any.
+#include "tally/single_winner.hpp"
+
+namespace coproduce::tally {
+
+Result CountInstantRunoff(const Election& election, const BallotWeights& weights,
+                          const CountOptions& /*options*/, Lot& lot) {
+  const int m = static_cast<int>(election.candidates.size());
+  const int seats = std::max(1, election.seats);
+  BallotTally ballots;
+  std::vector<std::size_t> valid;
+  std::vector<int> position;
+  for (std::size_t i = 0; i < election.ballots.size(); ++i) {
+    const Ballot& b = election.ballots[i];
+    const bool ok = RankPositions(b, m, position);
+    bool blank = true;
+    for (const auto& g : b.ranking) blank = blank && g.empty();
+    ballots.Add(b, ok, blank);
+    if (ok && weights.UnitsOf(i) > 0) valid.push_back(i);
+  }
+
+  std::vector<bool> continuing(static_cast<std::size_t>(m), true);
+  int continuing_count = m;
+  std::vector<std::size_t> next_group(valid.size(), 0);  // rounds only move it forward
+  std::vector<std::vector<int64_t>> history;             // votes per round, -1 once excluded
+  std::vector<int> eliminated;
+  nlohmann::json rounds = nlohmann::json::array();
+  std::optional<int> majority_winner;
+
+  while (true) {
+    std::vector<int64_t> votes(static_cast<std::size_t>(m), 0);
+    int64_t exhausted = 0;
+    int64_t set_aside = 0;
+    for (std::size_t k = 0; k < valid.size(); ++k) {
+      const Ballot& b = election.ballots[valid[k]];
+      const int64_t w = weights.UnitsOf(valid[k]);
+      std::size_t& g = next_group[k];
+      int holder = -1;
+      int held = 0;
+      for (; g < b.ranking.size(); ++g) {
+        held = 0;
+        for (const int c : b.ranking[g]) {
+          if (continuing[c]) {
+            holder = c;
+            ++held;
+          }
+        }
+        if (held > 0) break;
+      }
+      if (held == 0) {
+        exhausted += w;
+      } else if (held > 1) {
+        set_aside += w;
+      } else {
+        votes[holder] += w;
+      }
+    }
+    for (int c = 0; c < m; ++c) {
+      if (!continuing[c]) votes[c] = -1;
+    }
+    history.push_back(votes);
+
+    nlohmann::json round;
+    round["round"] = static_cast<int64_t>(history.size());
+    nlohmann::json votes_json = nlohmann::json::object();
+    int64_t in_play = 0;
+    int top = -1;
+    for (int c = 0; c < m; ++c) {
+      if (!continuing[c]) continue;
+      votes_json[election.candidates[c]] = weights.Votes(votes[c]);
+      in_play += votes[c];
+      if (top < 0 || votes[c] > votes[top]) top = c;
+    }
+    round["votes"] = std::move(votes_json);
+    round["exhausted"] = weights.Votes(exhausted);
+    round["set_aside"] = weights.Votes(set_aside);
+
+    if (seats == 1 && top >= 0 && 2 * static_cast<__int128>(votes[top]) > in_play) {
+      majority_winner = top;
+      rounds.push_back(std::move(round));
+      break;
+    }
+    if (continuing_count <= seats) {
+      rounds.push_back(std::move(round));
+      break;
+    }
+
+    // The fewest votes; ties go back to the latest round where the tied candidates differed.
+    std::vector<int> tied;
+    for (int c = 0; c < m; ++c) {
+      if (!continuing[c]) continue;
+      if (tied.empty() || votes[c] < votes[tied.front()]) {
+        tied = {c};
+      } else if (votes[c] == votes[tied.front()]) {
+        tied.push_back(c);
+      }
+    }
+    const std::vector<int> first_tied = tied;
+    int decided_round = 0;
+    for (std::size_t r = history.size() - 1; r-- > 0 && tied.size() > 1;) {
+      int64_t least = INT64_MAX;
+      for (const int c : tied) least = std::min(least, history[r][c]);
+      std::vector<int> fewest;
+      for (const int c : tied) {
+        if (history[r][c] == least) fewest.push_back(c);
+      }
+      if (fewest.size() < tied.size()) {
+        tied = std::move(fewest);
+        decided_round = static_cast<int>(r) + 1;
+      }
+    }
+    int out = tied.front();
+    if (tied.size() > 1) out = tied[lot.Draw(tied.size())];
+    if (first_tied.size() > 1) {
+      nlohmann::json between = nlohmann::json::array();
+      for (const int c : first_tied) between.push_back(election.candidates[c]);
+      nlohmann::json tie = {{"between", between}};
+      if (tied.size() > 1) {
+        tie["decided_by"] = "lot";
+      } else {
+        tie["decided_by"] = "earlier round";
+        tie["round"] = decided_round;
+      }
+      round["tie"] = std::move(tie);
+    }
+    round["eliminated"] = election.candidates[out];
+    rounds.push_back(std::move(round));
+    continuing[out] = false;
+    --continuing_count;
+    eliminated.push_back(out);
+  }
+
+  // Ranking: the majority winner; the other continuing candidates by their last votes; then
+  // the eliminated, last eliminated first.
+  const std::vector<int64_t>& last = history.back();
+  auto ranking = GroupCandidates(m, [&](int a, int b) {
+    if (continuing[a] != continuing[b]) return static_cast<bool>(continuing[a]);
+    if (!continuing[a]) return false;
+    if (majority_winner && (a == *majority_winner) != (b == *majority_winner)) {
+      return a == *majority_winner;
+    }
+    return last[a] > last[b];
+  });
+  ranking.erase(std::remove_if(ranking.begin(), ranking.end(),
+                               [&](const std::vector<int>& g) { return !continuing[g.front()]; }),
+                ranking.end());
+  for (auto it = eliminated.rbegin(); it != eliminated.rend(); ++it) ranking.push_back({*it});
+
+  nlohmann::json explanation;
+  explanation["ballots"] = ballots.ToJson();
+  explanation["rounds"] = std::move(rounds);
+  if (majority_winner) explanation["majority_round"] = static_cast<int64_t>(history.size());
+  return FinishResult("irv", election, weights, ranking, std::move(explanation), lot);
+}
+
+}  // namespace coproduce::tally
