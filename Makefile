@@ -22,6 +22,7 @@ build: deps
 
 unit:
 	cd $(BUILD) && ctest --output-on-failure -j $(JOBS)
+	COPRODUCE_BIN=$(BUILD)/coproduce node --test tests/cli/
 
 e2e:
 	COPRODUCE_BIN=$(BUILD)/coproduce node --test --test-concurrency=1 tests/e2e/

@@ -1,5 +1,5 @@
-// The coproduce command: serve the web application, apply migrations, seed the demo, and
-// administer an installation from the shell.
+// The coproduce command: serve the web application, apply migrations, seed the demo,
+// administer an installation from the shell, and count ballot files.
 #include <chrono>
 #include <cstdlib>
 #include <filesystem>
@@ -9,6 +9,7 @@
 #include <spdlog/spdlog.h>
 #include <CLI/CLI.hpp>
 
+#include "cli/tally_command.hpp"
 #include "domain/accounts.hpp"
 #include "domain/demo.hpp"
 #include "domain/partnerships.hpp"
@@ -151,7 +152,16 @@ int main(int argc, char** argv) {
   CLI::App* outbox = admin->add_subcommand("outbox", "Print the messages waiting to be sent.");
   outbox->add_option("--limit", limit, "How many, newest first.");
 
-  CLI11_PARSE(cli, argc, argv);
+  cli::TallyArgs tally_args;
+  CLI::App* tally = cli::AddTallyCommand(cli, tally_args);
+
+  try {
+    cli.parse(argc, argv);
+  } catch (const CLI::ParseError& e) {
+    // Help is not an error; every other parse problem is a usage error (exit status 2).
+    return cli.exit(e) == 0 ? 0 : 2;
+  }
+  if (*tally) return cli::RunTally(tally_args);
   try {
     domain::InitSecurity();
     if (*serve) return Serve(host, port, data_dir, base_url, trust_proxy, quiet);
