@@ -26,9 +26,8 @@ constexpr int kUsage = 2;
 constexpr int kMalformed = 3;
 
 const std::vector<std::string> kMethods = {
-    "plurality",    "approval",     "dot",      "score",     "majority-judgment",
-    "borda",        "irv",          "schulze",  "ranked-pairs", "stv-scottish",
-    "stv-meek",     "pb-greedy",    "pb-mes"};
+    "plurality", "approval",     "dot",          "score",    "majority-judgment", "borda", "irv",
+    "schulze",   "ranked-pairs", "stv-scottish", "stv-meek", "pb-greedy",         "pb-mes"};
 
 std::string Extension(const std::string& file) {
   const auto dot = file.rfind('.');
@@ -161,7 +160,8 @@ std::variant<tally::Result, ParseError, std::string> CountRanked(const TallyArgs
 
 // The result as one JSON object: method, seats, winners, then the method's explanation.
 nlohmann::json ToJson(const tally::Result& result) {
-  nlohmann::json out = {{"method", result.method}, {"seats", result.seats}, {"winners", result.winners}};
+  nlohmann::json out = {
+      {"method", result.method}, {"seats", result.seats}, {"winners", result.winners}};
   for (const auto& [key, value] : result.explanation.items()) {
     if (!out.contains(key)) out[key] = value;
   }
@@ -180,13 +180,15 @@ void PrintReadable(const tally::Result& result) {
     std::cout << (i ? ", " : " ") << result.winners[i];
   }
   std::cout << "\n";
-  if (result.lot_seed) std::cout << "A tie was decided by lot with seed " << *result.lot_seed << ".\n";
+  if (result.lot_seed)
+    std::cout << "A tie was decided by lot with seed " << *result.lot_seed << ".\n";
   for (const auto& [key, value] : result.explanation.items()) {
     if (key == "stages" || key == "rounds") {
       std::cout << "\n" << (key == "stages" ? "Stages" : "Rounds") << ":\n";
       int n = 0;
       for (const auto& stage : value) {
-        std::cout << "  " << ++n << ". " << (stage.contains("action") ? Plain(stage["action"]) : "") << "\n";
+        std::cout << "  " << ++n << ". " << (stage.contains("action") ? Plain(stage["action"]) : "")
+                  << "\n";
         if (stage.contains("votes") && stage["votes"].is_object()) {
           for (const auto& [name, votes] : stage["votes"].items()) {
             std::cout << "       " << name << ": " << Plain(votes) << "\n";
@@ -199,7 +201,8 @@ void PrintReadable(const tally::Result& result) {
       }
       continue;
     }
-    std::cout << "\n" << key << ": " << (value.is_primitive() ? Plain(value) : value.dump(2)) << "\n";
+    std::cout << "\n"
+              << key << ": " << (value.is_primitive() ? Plain(value) : value.dump(2)) << "\n";
   }
 }
 
@@ -207,7 +210,8 @@ void PrintReadable(const tally::Result& result) {
 
 CLI::App* AddTallyCommand(CLI::App& cli, TallyArgs& args) {
   CLI::App* tally = cli.add_subcommand("tally", "Count a ballot file and explain the result.");
-  tally->add_option("FILE", args.file, "A .blt, .soi/.soc/.toi/.toc, .csv or .pb file.")->required();
+  tally->add_option("FILE", args.file, "A .blt, .soi/.soc/.toi/.toc, .csv or .pb file.")
+      ->required();
   tally->add_option("--method", args.method, "The counting method.")
       ->required()
       ->check(CLI::IsMember(kMethods));
@@ -217,19 +221,24 @@ CLI::App* AddTallyCommand(CLI::App& cli, TallyArgs& args) {
   tally->add_option("--weights", args.weights, "person, organisation or sector.")
       ->check(CLI::IsMember({"person", "organisation", "sector"}));
   tally->add_option("--seed", args.seed, "Seed for ties the rules leave to lot (default 1).");
-  tally->add_flag("--no-skip", args.no_skip, "pb-greedy: stop at the first project that does not fit.");
-  tally->add_option("--threshold", args.threshold, "pb-greedy: the minimum score (default: the file's).");
+  tally->add_flag("--no-skip", args.no_skip,
+                  "pb-greedy: stop at the first project that does not fit.");
+  tally->add_option("--threshold", args.threshold,
+                    "pb-greedy: the minimum score (default: the file's).");
   tally->add_option("--utility", args.utility, "pb-mes: cost or cardinality.");
   tally->add_option("--completion", args.completion, "pb-mes: none, add1 or add1u.");
-  tally->add_flag("--no-exhaustive-stop", args.no_exhaustive_stop, "pb-mes: keep raising past an exhaustive outcome.");
-  tally->add_option("--tie-break", args.tie_break, "pb-mes: comma list of max-votes,min-cost,max-cost,lexicographic.");
+  tally->add_flag("--no-exhaustive-stop", args.no_exhaustive_stop,
+                  "pb-mes: keep raising past an exhaustive outcome.");
+  tally->add_option("--tie-break", args.tie_break,
+                    "pb-mes: comma list of max-votes,min-cost,max-cost,lexicographic.");
   tally->add_option("--dots", args.dots, "dot: how many dots each voter may spread (0: no limit).");
   return tally;
 }
 
 int RunTally(const TallyArgs& args) {
   std::ifstream in(args.file, std::ios::binary);
-  if (!in) return Malformed({args.file, 0, "The file cannot be read. Check its name and that it exists."});
+  if (!in)
+    return Malformed({args.file, 0, "The file cannot be read. Check its name and that it exists."});
   std::ostringstream buffer;
   buffer << in.rdbuf();
   const std::string text = buffer.str();
