@@ -19,33 +19,43 @@ struct Pairwise {
   int64_t at(int i, int j) const { return d[static_cast<std::size_t>(i) * m + j]; }
 };
 
+// Each ranked candidate is above everyone after its group: m(m-1)/2 additions for a complete
+// ballot, without a comparison per pair. (Counting "i above the set below it" as bit masks
+// needs fewer additions but measured slower: reading the ballots' nested vectors is what
+// costs, about 15 cache lines per 14-candidate ballot.)
 Pairwise CountPairs(const Election& election, const BallotWeights& weights) {
   Pairwise out;
   const int m = static_cast<int>(election.candidates.size());
   out.m = m;
   out.d.assign(static_cast<std::size_t>(m) * m, 0);
   std::vector<int> position;
-  std::vector<int> ranked;
+  std::vector<int> order;  // ranked candidates group by group, then the unranked
   for (std::size_t b = 0; b < election.ballots.size(); ++b) {
     const Ballot& ballot = election.ballots[b];
     if (!RankPositions(ballot, m, position)) {
       out.ballots.Add(ballot, false, false);
       continue;
     }
-    ranked.clear();
-    for (int c = 0; c < m; ++c) {
-      if (position[c] < m) ranked.push_back(c);
+    order.clear();
+    for (const std::vector<int>& group : ballot.ranking) {
+      order.insert(order.end(), group.begin(), group.end());
     }
-    out.ballots.Add(ballot, true, ranked.empty());
+    const std::size_t ranked = order.size();
+    out.ballots.Add(ballot, true, ranked == 0);
     const int64_t w = weights.UnitsOf(b);
-    if (w == 0) continue;
-    // Only ranked candidates can be above anyone: a short ballot costs O(k * m), not O(m^2).
-    for (const int i : ranked) {
-      int64_t* row = out.d.data() + static_cast<std::size_t>(i) * m;
-      const int pi = position[i];
-      for (int j = 0; j < m; ++j) {
-        if (pi < position[j]) row[j] += w;
+    if (w == 0 || ranked == 0) continue;
+    for (int c = 0; c < m; ++c) {
+      if (position[c] == m) order.push_back(c);
+    }
+    std::size_t start = 0;
+    for (const std::vector<int>& group : ballot.ranking) {
+      if (group.empty()) continue;
+      const std::size_t below = start + group.size();
+      for (std::size_t k = start; k < below; ++k) {
+        int64_t* row = out.d.data() + static_cast<std::size_t>(order[k]) * m;
+        for (std::size_t t = below; t < order.size(); ++t) row[order[t]] += w;
       }
+      start = below;
     }
   }
   return out;

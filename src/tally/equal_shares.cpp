@@ -149,7 +149,6 @@ class EqualShares final {
       for (const auto& [project, value] : ballot) {
         const int64_t utility = value;  // a copy: lambdas cannot capture structured bindings
         supporters_[project] += b.multiplicity;
-        max_utility_ = std::max(max_utility_, utility);
         auto& buckets = buckets_[project];
         auto it = std::find_if(buckets.begin(), buckets.end(),
                                [&](const Bucket& bucket) { return bucket.utility == utility; });
@@ -160,7 +159,6 @@ class EqualShares final {
   }
 
   int64_t voters() const { return voters_; }
-  int64_t max_utility() const { return max_utility_; }
   std::size_t groups() const { return group_weight_.size(); }
   const std::vector<std::pair<int, int64_t>>& group_ballot(std::size_t g) const {
     return group_ballot_[g];
@@ -574,7 +572,9 @@ class EqualShares final {
     entry_target_.resize(entries_.size());
     entry_paid_.resize(entries_.size());
     double max_utility = 0;
-    for (const Entry& e : entries_) max_utility = std::max(max_utility, double(e.utility));
+    for (const Entry& e : entries_) {
+      max_utility = std::max(max_utility, static_cast<double>(e.utility));
+    }
     // A payment min(b, lambda u) is off by at most the budget's error plus u times lambda's.
     const double pay_error = error_ + max_utility * error + 4 * kEpsilon * share_;
     for (std::size_t i = 0; i < entries_.size(); ++i) {
@@ -606,7 +606,6 @@ class EqualShares final {
   double unit_d_ = 1;
   int money_places_ = 2;
   int64_t voters_ = 0;
-  int64_t max_utility_ = 1;
   std::vector<int64_t> group_weight_;
   std::vector<std::vector<std::pair<int, int64_t>>> group_ballot_;
   std::vector<std::vector<Bucket>> buckets_;  // by project

@@ -25,7 +25,6 @@ struct Fraction final {
   // Returns nullopt for anything else, negatives, or a zero denominator. Result is reduced.
   static std::optional<Fraction> FromString(std::string_view text);
   std::string ToString() const;  // "1/3", or "2" when whole
-  double ToDouble() const { return static_cast<double>(numerator) / denominator; }
 };
 
 enum class Weighting {
