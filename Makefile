@@ -4,7 +4,7 @@ JOBS ?= $(shell nproc)
 DATA ?= data
 PORT ?= 8080
 
-.PHONY: run test build deps unit e2e bench format format-check tidy sanitize clean
+.PHONY: run test build deps unit e2e bench bench-tally format format-check tidy sanitize clean
 
 run: build
 	./$(BUILD)/coproduce demo --data $(DATA)
@@ -29,6 +29,11 @@ e2e:
 
 bench: build
 	./bench/run
+
+# The vote-counting engine against the npm packages votes and caritat (bench-only folder).
+bench-tally: build
+	npm ci --ignore-scripts --no-audit --no-fund --loglevel=error --prefix bench/js
+	./bench/tally
 
 format:
 	clang-format -i $$(git ls-files 'src/*.cpp' 'src/*.hpp' 'bench/*.cpp')
