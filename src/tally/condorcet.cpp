@@ -28,32 +28,42 @@ Pairwise CountPairs(const Election& election, const BallotWeights& weights) {
   const int m = static_cast<int>(election.candidates.size());
   out.m = m;
   out.d.assign(static_cast<std::size_t>(m) * m, 0);
-  std::vector<int> position;
-  std::vector<int> order;  // ranked candidates group by group, then the unranked
+  // One pass per ballot validates it (as RankPositions does) and lists its candidates in
+  // order: ranked ones group by group, then the unranked.
+  std::vector<int> position(static_cast<std::size_t>(m));
+  std::vector<int> order(static_cast<std::size_t>(m));
+  std::vector<std::size_t> ends;  // where each group ends in `order`
   for (std::size_t b = 0; b < election.ballots.size(); ++b) {
     const Ballot& ballot = election.ballots[b];
-    if (!RankPositions(ballot, m, position)) {
-      out.ballots.Add(ballot, false, false);
-      continue;
-    }
-    order.clear();
-    for (const std::vector<int>& group : ballot.ranking) {
-      order.insert(order.end(), group.begin(), group.end());
-    }
-    const std::size_t ranked = order.size();
-    out.ballots.Add(ballot, true, ranked == 0);
-    const int64_t w = weights.UnitsOf(b);
-    if (w == 0 || ranked == 0) continue;
-    for (int c = 0; c < m; ++c) {
-      if (position[c] == m) order.push_back(c);
-    }
-    std::size_t start = 0;
+    std::fill(position.begin(), position.end(), m);
+    ends.clear();
+    std::size_t ranked = 0;
+    bool valid = true;
     for (const std::vector<int>& group : ballot.ranking) {
       if (group.empty()) continue;
-      const std::size_t below = start + group.size();
+      for (const int c : group) {
+        if (c < 0 || c >= m || position[c] != m) {
+          valid = false;
+          break;
+        }
+        position[c] = static_cast<int>(ends.size());
+        order[ranked++] = c;
+      }
+      if (!valid) break;
+      ends.push_back(ranked);
+    }
+    out.ballots.Add(ballot, valid, valid && ranked == 0);
+    const int64_t w = weights.UnitsOf(b);
+    if (!valid || w == 0 || ranked == 0) continue;
+    std::size_t filled = ranked;
+    for (int c = 0; c < m; ++c) {
+      if (position[c] == m) order[filled++] = c;
+    }
+    std::size_t start = 0;
+    for (const std::size_t below : ends) {
       for (std::size_t k = start; k < below; ++k) {
         int64_t* row = out.d.data() + static_cast<std::size_t>(order[k]) * m;
-        for (std::size_t t = below; t < order.size(); ++t) row[order[t]] += w;
+        for (std::size_t t = below; t < filled; ++t) row[order[t]] += w;
       }
       start = below;
     }

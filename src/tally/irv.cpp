@@ -17,7 +17,15 @@ Result CountInstantRunoff(const Election& election, const BallotWeights& weights
   const int m = static_cast<int>(election.candidates.size());
   const int seats = std::max(1, election.seats);
   BallotTally ballots;
-  std::vector<std::size_t> valid;
+  // Each valid ballot is a paper that sits on the pile of the candidate it counts for. Only
+  // the eliminated candidate's pile (and the set-aside papers) are looked at again, so a
+  // round costs its transfers, not a pass over every ballot.
+  struct Paper {
+    std::size_t ballot;
+    std::size_t group;  // its highest group with a continuing candidate; only moves forward
+    int64_t weight;
+  };
+  std::vector<Paper> papers;
   std::vector<int> position;
   for (std::size_t i = 0; i < election.ballots.size(); ++i) {
     const Ballot& b = election.ballots[i];
@@ -25,45 +33,66 @@ Result CountInstantRunoff(const Election& election, const BallotWeights& weights
     bool blank = true;
     for (const auto& g : b.ranking) blank = blank && g.empty();
     ballots.Add(b, ok, blank);
-    if (ok && weights.UnitsOf(i) > 0) valid.push_back(i);
+    if (ok && weights.UnitsOf(i) > 0) papers.push_back({i, 0, weights.UnitsOf(i)});
   }
 
   std::vector<bool> continuing(static_cast<std::size_t>(m), true);
   int continuing_count = m;
-  std::vector<std::size_t> next_group(valid.size(), 0);  // rounds only move it forward
-  std::vector<std::vector<int64_t>> history;             // votes per round, -1 once excluded
+  constexpr int kSetAside = -2;
+  constexpr int kExhausted = -1;
+  // Moves a paper to its highest group with a continuing candidate: that candidate, or
+  // kSetAside if the group holds several, or kExhausted.
+  auto place = [&](Paper& paper) {
+    const std::vector<std::vector<int>>& ranking = election.ballots[paper.ballot].ranking;
+    for (; paper.group < ranking.size(); ++paper.group) {
+      int holder = kExhausted;
+      int held = 0;
+      for (const int c : ranking[paper.group]) {
+        if (continuing[c]) {
+          holder = c;
+          ++held;
+        }
+      }
+      if (held == 1) return holder;
+      if (held > 1) return kSetAside;
+    }
+    return kExhausted;
+  };
+  std::vector<std::vector<std::size_t>> piles(static_cast<std::size_t>(m));
+  std::vector<std::size_t> aside;
+  std::vector<int64_t> votes(static_cast<std::size_t>(m), 0);
+  int64_t exhausted = 0;
+  auto put = [&](std::size_t k, std::vector<std::size_t>& next_aside) {
+    const int holder = place(papers[k]);
+    if (holder == kExhausted) {
+      exhausted += papers[k].weight;
+    } else if (holder == kSetAside) {
+      next_aside.push_back(k);
+    } else {
+      piles[holder].push_back(k);
+      votes[holder] += papers[k].weight;
+    }
+  };
+  for (std::size_t k = 0; k < papers.size(); ++k) put(k, aside);
+
+  std::vector<std::vector<int64_t>> history;  // votes per round, -1 once excluded
   std::vector<int> eliminated;
   nlohmann::json rounds = nlohmann::json::array();
   std::optional<int> majority_winner;
 
   while (true) {
-    std::vector<int64_t> votes(static_cast<std::size_t>(m), 0);
-    int64_t exhausted = 0;
-    int64_t set_aside = 0;
-    for (std::size_t k = 0; k < valid.size(); ++k) {
-      const Ballot& b = election.ballots[valid[k]];
-      const int64_t w = weights.UnitsOf(valid[k]);
-      std::size_t& g = next_group[k];
-      int holder = -1;
-      int held = 0;
-      for (; g < b.ranking.size(); ++g) {
-        held = 0;
-        for (const int c : b.ranking[g]) {
-          if (continuing[c]) {
-            holder = c;
-            ++held;
-          }
-        }
-        if (held > 0) break;
-      }
-      if (held == 0) {
-        exhausted += w;
-      } else if (held > 1) {
-        set_aside += w;
-      } else {
-        votes[holder] += w;
-      }
+    if (!eliminated.empty()) {
+      const int out = eliminated.back();
+      std::vector<std::size_t> pile = std::move(piles[out]);
+      piles[out].clear();
+      votes[out] = 0;
+      std::vector<std::size_t> next_aside;
+      for (const std::size_t k : pile) put(k, next_aside);
+      for (const std::size_t k : aside) put(k, next_aside);
+      aside = std::move(next_aside);
     }
+    int64_t set_aside = 0;
+    for (const std::size_t k : aside) set_aside += papers[k].weight;
     for (int c = 0; c < m; ++c) {
       if (!continuing[c]) votes[c] = -1;
     }

@@ -285,7 +285,9 @@ void CheckStvExpectation(const Result& result, const TallyCase::Expectation& e,
         ASSERT_NE(equals, std::string::npos) << where << ": write votes as NAME=VALUE";
         const std::string name = Trim(pair.substr(0, equals));
         ASSERT_TRUE(stage["votes"].contains(name)) << where << ": no candidate " << name;
-        ExpectJsonText(stage["votes"][name], Trim(pair.substr(equals + 1)), where + " " + name);
+        std::string context = where;
+        context.append(" ").append(name);
+        ExpectJsonText(stage["votes"][name], Trim(pair.substr(equals + 1)), context);
       }
     } else {
       const std::string json_field = field == "non-transferable" ? "non_transferable" : field;
