@@ -19,21 +19,47 @@ Result CountInstantRunoff(const Election& election, const BallotWeights& weights
   BallotTally ballots;
   // Each valid ballot is a paper that sits on the pile of the candidate it counts for. Only
   // the eliminated candidate's pile (and the set-aside papers) are looked at again, so a
-  // round costs its transfers, not a pass over every ballot.
+  // round costs its transfers, not a pass over every ballot. Papers read their preferences
+  // from one flat array, `ids`, where the last candidate c of each group is stored as ~c:
+  // transfers then touch one cache line, not a ballot's nested vectors.
   struct Paper {
-    std::size_t ballot;
-    std::size_t group;  // its highest group with a continuing candidate; only moves forward
+    std::size_t at;   // start of its highest group with a continuing candidate in `ids`
+    std::size_t end;  // end of its groups in `ids`
     int64_t weight;
   };
   std::vector<Paper> papers;
-  std::vector<int> position;
+  std::vector<int> ids;
+  std::vector<uint32_t> seen(static_cast<std::size_t>(m), 0);  // stamp of the last ballot naming c
+  uint32_t stamp = 0;
   for (std::size_t i = 0; i < election.ballots.size(); ++i) {
     const Ballot& b = election.ballots[i];
-    const bool ok = RankPositions(b, m, position);
-    bool blank = true;
-    for (const auto& g : b.ranking) blank = blank && g.empty();
-    ballots.Add(b, ok, blank);
-    if (ok && weights.UnitsOf(i) > 0) papers.push_back({i, 0, weights.UnitsOf(i)});
+    if (++stamp == 0) {
+      std::fill(seen.begin(), seen.end(), 0);
+      stamp = 1;
+    }
+    // Validates as RankPositions does while copying the groups into `ids`.
+    const std::size_t start = ids.size();
+    bool ok = true;
+    for (const auto& g : b.ranking) {
+      if (g.empty()) continue;
+      for (const int c : g) {
+        if (c < 0 || c >= m || seen[c] == stamp) {
+          ok = false;
+          break;
+        }
+        seen[c] = stamp;
+        ids.push_back(c);
+      }
+      if (!ok) break;
+      ids.back() = ~ids.back();
+    }
+    ballots.Add(b, ok, ok && ids.size() == start);
+    const int64_t w = weights.UnitsOf(i);
+    if (!ok || w <= 0) {
+      ids.resize(start);
+      continue;
+    }
+    papers.push_back({start, ids.size(), w});
   }
 
   std::vector<bool> continuing(static_cast<std::size_t>(m), true);
@@ -43,37 +69,49 @@ Result CountInstantRunoff(const Election& election, const BallotWeights& weights
   // Moves a paper to its highest group with a continuing candidate: that candidate, or
   // kSetAside if the group holds several, or kExhausted.
   auto place = [&](Paper& paper) {
-    const std::vector<std::vector<int>>& ranking = election.ballots[paper.ballot].ranking;
-    for (; paper.group < ranking.size(); ++paper.group) {
+    while (paper.at < paper.end) {
       int holder = kExhausted;
       int held = 0;
-      for (const int c : ranking[paper.group]) {
+      std::size_t t = paper.at;
+      while (true) {
+        const int v = ids[t++];
+        const int c = v < 0 ? ~v : v;
         if (continuing[c]) {
           holder = c;
           ++held;
         }
+        if (v < 0) break;
       }
       if (held == 1) return holder;
       if (held > 1) return kSetAside;
+      paper.at = t;
     }
     return kExhausted;
   };
-  std::vector<std::vector<std::size_t>> piles(static_cast<std::size_t>(m));
-  std::vector<std::size_t> aside;
+  // Piles hold the papers themselves, not indices, so a transfer reads one cache line of
+  // `ids`; the next papers' lines are prefetched while one is placed.
+  std::vector<std::vector<Paper>> piles(static_cast<std::size_t>(m));
+  std::vector<Paper> aside;
   std::vector<int64_t> votes(static_cast<std::size_t>(m), 0);
   int64_t exhausted = 0;
-  auto put = [&](std::size_t k, std::vector<std::size_t>& next_aside) {
-    const int holder = place(papers[k]);
-    if (holder == kExhausted) {
-      exhausted += papers[k].weight;
-    } else if (holder == kSetAside) {
-      next_aside.push_back(k);
-    } else {
-      piles[holder].push_back(k);
-      votes[holder] += papers[k].weight;
+  auto put_all = [&](std::vector<Paper>& from, std::vector<Paper>& next_aside) {
+    constexpr std::size_t kAhead = 8;
+    for (std::size_t k = 0; k < from.size(); ++k) {
+      if (k + kAhead < from.size()) __builtin_prefetch(ids.data() + from[k + kAhead].at);
+      Paper& paper = from[k];
+      const int holder = place(paper);
+      if (holder == kExhausted) {
+        exhausted += paper.weight;
+      } else if (holder == kSetAside) {
+        next_aside.push_back(paper);
+      } else {
+        piles[holder].push_back(paper);
+        votes[holder] += paper.weight;
+      }
     }
   };
-  for (std::size_t k = 0; k < papers.size(); ++k) put(k, aside);
+  put_all(papers, aside);
+  papers = {};
 
   std::vector<std::vector<int64_t>> history;  // votes per round, -1 once excluded
   std::vector<int> eliminated;
@@ -83,16 +121,16 @@ Result CountInstantRunoff(const Election& election, const BallotWeights& weights
   while (true) {
     if (!eliminated.empty()) {
       const int out = eliminated.back();
-      std::vector<std::size_t> pile = std::move(piles[out]);
-      piles[out].clear();
+      std::vector<Paper> pile = std::move(piles[out]);
+      piles[out] = {};
       votes[out] = 0;
-      std::vector<std::size_t> next_aside;
-      for (const std::size_t k : pile) put(k, next_aside);
-      for (const std::size_t k : aside) put(k, next_aside);
+      std::vector<Paper> next_aside;
+      put_all(pile, next_aside);
+      put_all(aside, next_aside);
       aside = std::move(next_aside);
     }
     int64_t set_aside = 0;
-    for (const std::size_t k : aside) set_aside += papers[k].weight;
+    for (const Paper& paper : aside) set_aside += paper.weight;
     for (int c = 0; c < m; ++c) {
       if (!continuing[c]) votes[c] = -1;
     }

@@ -327,6 +327,50 @@ TEST(InstantRunoff, SeveralSeatsEliminateUntilThatManyRemain) {
   EXPECT_EQ(r.explanation["rounds"].size(), 3u);
 }
 
+// The pile-and-transfer count against a recount of every ballot in every round, following
+// the eliminations the count made.
+TEST(InstantRunoff, TransfersMatchARecountOfEveryRound) {
+  std::mt19937_64 rng(17);
+  for (int trial = 0; trial < 200; ++trial) {
+    const int m = 2 + trial % 6;
+    Election e = RandomRanked(rng, m, 25, trial % 2 == 0);
+    e.seats = 1 + trial % 2;
+    const Result r = Count(CountInstantRunoff, e, {}, static_cast<uint64_t>(trial));
+    std::vector<bool> continuing(static_cast<std::size_t>(m), true);
+    for (const auto& round : r.explanation["rounds"]) {
+      std::map<std::string, int64_t> votes;
+      int64_t exhausted = 0;
+      int64_t set_aside = 0;
+      for (int c = 0; c < m; ++c) {
+        if (continuing[c]) votes[e.candidates[c]] = 0;
+      }
+      for (const Ballot& b : e.ballots) {
+        int held = 0;
+        int holder = -1;
+        for (const auto& group : b.ranking) {
+          for (const int c : group) {
+            if (continuing[c]) {
+              ++held;
+              holder = c;
+            }
+          }
+          if (held > 0) break;
+        }
+        if (held == 0) exhausted += b.multiplicity;
+        if (held > 1) set_aside += b.multiplicity;
+        if (held == 1) votes[e.candidates[holder]] += b.multiplicity;
+      }
+      for (const auto& [name, v] : votes) EXPECT_EQ(round["votes"][name], v) << "trial " << trial;
+      EXPECT_EQ(round["exhausted"], exhausted) << "trial " << trial;
+      EXPECT_EQ(round["set_aside"], set_aside) << "trial " << trial;
+      if (!round.contains("eliminated")) break;
+      const auto out = std::find(e.candidates.begin(), e.candidates.end(),
+                                 round["eliminated"].get<std::string>());
+      continuing[out - e.candidates.begin()] = false;
+    }
+  }
+}
+
 TEST(FillSeats, DrawsOnlyForTheGroupAcrossTheLastSeat) {
   Election e;
   e.candidates = {"A", "B", "C", "D"};
