@@ -4,7 +4,9 @@
 
 #include <algorithm>
 #include <cmath>
+#include <future>
 #include <optional>
+#include <thread>
 
 #include "tally/budgeting.hpp"
 
@@ -165,6 +167,14 @@ class EqualShares final {
   }
   int64_t group_weight(std::size_t g) const { return group_weight_[g]; }
   int64_t supporters(int project) const { return supporters_[project]; }
+  // How much work one run is, roughly: supporters to visit per project evaluated.
+  std::size_t SupporterGroups() const {
+    std::size_t out = 0;
+    for (const auto& buckets : buckets_) {
+      for (const Bucket& bucket : buckets) out += bucket.groups.size();
+    }
+    return out;
+  }
 
   // Projects MES can fund at all: they cost something and someone supports them.
   bool Fundable(int project) const {
@@ -503,6 +513,7 @@ class EqualShares final {
     share_ = std::fabs(start);
     error_ = share_ * kEpsilon;
     StartRun();
+    if (explain) StartHistory(share);
     alive_[0] = start > 0;
     Outcome out = StartOutcome(explain);
     std::vector<int> remaining = FundableProjects();
@@ -516,6 +527,8 @@ class EqualShares final {
       std::stable_sort(remaining.begin(), remaining.end(),
                        [&](int a, int b) { return lower[a] < lower[b]; });
       int best = -1;
+      double best_lambda = 0;
+      double best_error = 0;
       std::vector<int> evaluated;
       for (int j : remaining) {
         if (best >= 0 && lower[j] > rho[best] + rho_error[best]) break;
@@ -531,7 +544,12 @@ class EqualShares final {
         rho_error[j] = cost_utility ? error / cost_d_[j] + 2 * kEpsilon * rho[j] : error;
         lower[j] = rho[j] - rho_error[j];
         evaluated.push_back(j);
-        if (best < 0 || rho[j] < rho[best]) best = j;
+        if (best < 0 || rho[j] < rho[best]) {
+          best = j;
+          best_lambda = lambda;
+          best_error = error;
+          std::swap(entries_, best_entries_);  // keep the best's supporters for the charge
+        }
       }
       std::erase_if(remaining, [&](int j) { return dropped[j]; });
       if (best < 0) break;
@@ -540,34 +558,40 @@ class EqualShares final {
         if (j != best && lower[j] <= rho[best] + rho_error[best]) return std::nullopt;
       }
       Selection selection = Select({best});
-      double lambda = 0;
-      double error = 0;
-      LambdaFloating(best, lambda, error);
+      std::swap(entries_, best_entries_);
+      const double lambda = best_lambda;
+      const double error = best_error;
+      if (explain) RecordCharge(best, lambda);
       if (explain) {
+        // A text the error bound leaves in doubt (a value at or next to a rounding
+        // midpoint) is computed exactly from the run's history.
         const auto rho_text =
             FormatCertain(cost_utility ? rho[best] : rho[best] / unit_d_,
                           cost_utility ? rho_error[best] : rho_error[best] / unit_d_, 10);
         const auto lambda_text = FormatCertain(lambda / unit_d_, error / unit_d_, money_places_);
-        if (!rho_text || !lambda_text) return std::nullopt;
-        selection.rho = *rho_text;
-        selection.lambda = *lambda_text;
+        const int charge = static_cast<int>(charges_.size()) - 1;
+        selection.rho =
+            rho_text ? *rho_text
+                     : FormatRational(cost_utility ? mpq_class(ExactLambda(charge) / cost_[best])
+                                                   : mpq_class(ExactLambda(charge) / unit_),
+                                      10);
+        selection.lambda = lambda_text ? *lambda_text : Money(ExactLambda(charge));
       }
-      if (!ChargeFloating(selection, lambda, error, explain, out)) return std::nullopt;
+      ChargeFloating(selection, lambda, error, explain, out);
       std::erase(remaining, best);
       Finish(selection, out);
     }
     if (!out.group_paid.empty()) {
       for (std::size_t g = 0; g < group_weight_.size(); ++g) {
-        const auto left =
-            FormatCertain(money_[class_of_[g]] / unit_d_, error_ / unit_d_, money_places_);
-        if (!left) return std::nullopt;
-        out.group_left.push_back(*left);
+        const int k = class_of_[g];
+        const auto left = FormatCertain(money_[k] / unit_d_, error_ / unit_d_, money_places_);
+        out.group_left.push_back(left ? *left : Money(ExactBudget(class_version_[k])));
       }
     }
     return out;
   }
 
-  bool ChargeFloating(Selection& selection, double lambda, double error, bool explain,
+  void ChargeFloating(Selection& selection, double lambda, double error, bool explain,
                       Outcome& out) {
     entry_target_.resize(entries_.size());
     entry_paid_.resize(entries_.size());
@@ -582,21 +606,103 @@ class EqualShares final {
       const double budget = money_[e.cls];
       const double pay = std::min(budget, lambda * static_cast<double>(e.utility));
       const double left = std::max(0.0, budget - pay);
+      const int before = explain ? class_version_[e.cls] : 0;
       const int target = Reclass(e);
       if (money_.size() < alive_.size()) money_.resize(alive_.size());
       money_[target] = left;
       alive_[target] = left > 0;
       entry_target_[i] = target;
       if (explain) {
+        // LambdaFloating made sure who pays everything is beyond doubt.
+        const bool poor = budget < lambda * static_cast<double>(e.utility);
+        if (class_version_.size() < alive_.size()) class_version_.resize(alive_.size());
+        class_version_[target] = static_cast<int>(versions_.size());
+        versions_.push_back(
+            Version{before, static_cast<int>(charges_.size()) - 1, e.utility, poor});
         const auto text = FormatCertain(pay / unit_d_, pay_error / unit_d_, money_places_);
-        if (!text) return false;
-        entry_paid_[i] = *text;
-        AddPayment(selection, *text, e.weight);
+        entry_paid_[i] = text ? *text
+                              : Money(poor ? mpq_class(ExactBudget(before))
+                                           : mpq_class(ExactLambda(versions_.back().charge) *
+                                                       FromInt(e.utility)));
+        AddPayment(selection, entry_paid_[i], e.weight);
       }
     }
     error_ = pay_error;
     MoveGroups(selection.project, out);
-    return true;
+  }
+
+  // --- What the floating run did, to compute any amount exactly on demand. ---
+  // Every class budget is a version: the starting share, or an older version after one
+  // charge (minus lambda * utility, or nothing left for those who paid all they had). A
+  // charge's exact lambda is (cost - what the poor paid) / (weight * utility of the rest).
+
+  struct Version final {
+    int parent = 0;
+    int charge = -1;  // -1: the starting share
+    int64_t utility = 0;
+    bool poor = false;
+  };
+  struct Charge final {
+    int project = 0;
+    mpz_class rich;                             // sum of weight * utility of those not poor
+    std::vector<std::pair<int, int64_t>> poor;  // version and weight of those who paid all
+  };
+
+  void StartHistory(const mpq_class& share) {
+    versions_.assign(1, Version{});
+    class_version_.assign(1, 0);
+    charges_.clear();
+    exact_budget_.assign(1, share);
+    exact_lambda_.clear();
+  }
+
+  // Called with entries_ holding the supporters of `project` before they pay.
+  void RecordCharge(int project, double lambda) {
+    Charge charge;
+    charge.project = project;
+    __int128 rich = 0;
+    for (const Entry& e : entries_) {
+      if (money_[e.cls] < lambda * static_cast<double>(e.utility)) {
+        charge.poor.emplace_back(class_version_[e.cls], e.weight);
+      } else {
+        rich += static_cast<__int128>(e.weight) * e.utility;
+      }
+    }
+    // Two 64-bit halves: GMP has no 128-bit constructor.
+    const auto high = static_cast<uint64_t>(rich >> 64);
+    const auto low = static_cast<uint64_t>(rich);
+    charge.rich = mpz_class(static_cast<unsigned long>(high));
+    charge.rich <<= 64;
+    charge.rich += mpz_class(static_cast<unsigned long>(low));
+    charges_.push_back(std::move(charge));
+  }
+
+  const mpq_class& ExactLambda(int c) {
+    if (exact_lambda_.size() <= static_cast<std::size_t>(c)) exact_lambda_.resize(c + 1);
+    if (!exact_lambda_[c]) {
+      const Charge& charge = charges_[c];
+      mpq_class paid = 0;
+      for (const auto& [version, weight] : charge.poor) {
+        paid += ExactBudget(version) * FromInt(weight);
+      }
+      exact_lambda_[c] = (cost_[charge.project] - paid) / mpq_class(charge.rich);
+    }
+    return *exact_lambda_[c];
+  }
+
+  const mpq_class& ExactBudget(int v) {
+    if (exact_budget_.size() <= static_cast<std::size_t>(v)) exact_budget_.resize(v + 1);
+    if (!exact_budget_[v]) {
+      const Version version = versions_[v];
+      if (version.poor) {
+        exact_budget_[v] = mpq_class(0);
+      } else {
+        mpq_class left = ExactBudget(version.parent);
+        left -= ExactLambda(version.charge) * FromInt(version.utility);
+        exact_budget_[v] = std::move(left);
+      }
+    }
+    return *exact_budget_[v];
   }
 
   const BudgetInstance& instance_;
@@ -622,11 +728,19 @@ class EqualShares final {
   std::vector<double> money_;      // floating run
   double error_ = 0;               // floating run: bound on |money_ - exact budget|
   double share_ = 0;               // floating run: the starting share, a bound on budgets
+  // Floating run with explain: the history behind every budget, and exact values computed
+  // from it so far.
+  std::vector<Version> versions_;
+  std::vector<int> class_version_;  // by class
+  std::vector<Charge> charges_;
+  std::vector<std::optional<mpq_class>> exact_budget_;  // by version
+  std::vector<std::optional<mpq_class>> exact_lambda_;  // by charge
 
   // Scratch space, kept between calls to avoid allocations.
   std::vector<int64_t> scratch_;
   std::vector<int> touched_;
   std::vector<Entry> entries_;
+  std::vector<Entry> best_entries_;
   std::vector<int> entry_target_;
   std::vector<std::string> entry_paid_;
   std::vector<int> remap_;
@@ -702,6 +816,14 @@ std::variant<Result, ParseError> CountEqualShares(const BudgetInstance& instance
     const mpq_class start = share;
     outcome = mes.Run(share, false);
     const mpq_class step = mpq_class(unit * options.add1_increment);
+    // On big elections a second thread runs the step after next at the same time, on its
+    // own copy of the state; if the count stops before, that outcome is thrown away. Both
+    // runs are deterministic, so the result is the same with or without it.
+    std::optional<EqualShares> spare;
+    std::optional<Outcome> ahead;  // the outcome one step beyond the next, when computed
+    if (std::thread::hardware_concurrency() > 1 && mes.SupporterGroups() >= 50'000) {
+      spare.emplace(mes);
+    }
     int64_t steps = 0;
     std::string stopped;
     for (;;) {
@@ -726,7 +848,19 @@ std::variant<Result, ParseError> CountEqualShares(const BudgetInstance& instance
         break;
       }
       const mpq_class next_share = share + step;
-      Outcome next = mes.Run(next_share, false);
+      Outcome next;
+      if (ahead) {
+        next = std::move(*ahead);
+        ahead.reset();
+      } else if (spare) {
+        auto later = std::async(std::launch::async, [&spare, s = mpq_class(next_share + step)] {
+          return spare->Run(s, false);
+        });
+        next = mes.Run(next_share, false);
+        ahead = later.get();
+      } else {
+        next = mes.Run(next_share, false);
+      }
       if (next.cost > amounts.budget) {
         stopped = "With " + money(next_share) + " per voter the outcome would cost " +
                   money(FromInt(static_cast<int64_t>(next.cost))) + ", more than the budget.";

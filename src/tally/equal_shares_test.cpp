@@ -63,6 +63,33 @@ TEST(EqualShares, ExplainsRhoAndWhatEachVoterPaid) {
   EXPECT_EQ(e["voter_groups"][2]["left"], "0.00");
 }
 
+// Amounts exactly on a rounding midpoint (1/8 = 0.125 to 2 places, 1/2048 to 10 places)
+// are beyond what floating point can round with certainty: the floating run must compute
+// them exactly from its history and agree with rational arithmetic.
+TEST(EqualShares, RoundsMidpointAmountsExactly) {
+  BudgetInstance instance;
+  instance.budget = "4112";  // 2 per voter
+  instance.vote_type = "approval";
+  instance.projects = {{"A", "", "1", {}}, {"B", "", "1", {}}};
+  Ballot a;
+  a.ranking = {{0}};
+  a.multiplicity = 8;
+  Ballot b;
+  b.ranking = {{1}};
+  b.multiplicity = 2048;
+  instance.ballots = {a, b};
+  MesOptions options{.completion = MesCompletion::kNone};
+  const Result fast = Count(instance, options);
+  const auto& e = fast.explanation;
+  EXPECT_EQ(fast.winners, (std::vector<std::string>{"B", "A"}));
+  EXPECT_EQ(e["rounds"][0]["rho"], "0.0004882813");  // 1/2048, half away from zero
+  EXPECT_EQ(e["rounds"][1]["payment_per_utility"], "0.13");
+  EXPECT_EQ(e["rounds"][1]["payments"][0]["amount"], "0.13");
+  EXPECT_EQ(e["voter_groups"][0]["left"], "1.88");  // 2 - 0.125 = 1.875
+  options.floating_filter = false;
+  EXPECT_EQ(e, Count(instance, options).explanation);
+}
+
 TEST(EqualShares, CardinalityUtilityComparesPaymentsPerVoter) {
   const Result result =
       Count(Example(), {.utility = MesUtility::kCardinality, .completion = MesCompletion::kNone});
