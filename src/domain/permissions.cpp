@@ -8,11 +8,15 @@ std::optional<Role> LeastRole(Action action) {
   switch (action) {
     case Action::kViewPartnership:
     case Action::kViewOrganisations:
+    case Action::kViewForums:
       return std::nullopt;
     case Action::kViewPeople:
     case Action::kViewDirectory:
+    case Action::kTakePart:
       return Role::kMember;
     case Action::kManageOrganisations:
+    case Action::kManageForums:
+    case Action::kModerate:
       return Role::kFacilitator;
     case Action::kInvitePerson:
     case Action::kManagePeople:

@@ -18,6 +18,10 @@ enum class Action {
   kManagePeople,  // change roles, representations, archive people
   kViewAudit,
   kManageLocalities,
+  kViewForums,    // forums, their issues and what they published
+  kManageForums,  // start forums, move them between phases, keep the list of themes
+  kTakePart,      // raise, support and comment on issues
+  kModerate,      // merge duplicate issues, hide abusive content
 };
 
 // True when the actor may take the action in the partnership the role belongs to.

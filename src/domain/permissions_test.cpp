@@ -25,6 +25,10 @@ constexpr Expected kMatrix[] = {
     {Action::kManagePeople, false, false, false, true},
     {Action::kViewAudit, false, false, false, true},
     {Action::kManageLocalities, false, false, false, true},
+    {Action::kViewForums, true, true, true, true},
+    {Action::kManageForums, false, false, true, true},
+    {Action::kTakePart, false, true, true, true},
+    {Action::kModerate, false, false, true, true},
 };
 
 TEST(PermissionsTest, EveryRoleAndAction) {

@@ -43,9 +43,11 @@ using FieldErrors = std::vector<FieldError>;
 
 // What a write did. Expected failures are values, not exceptions.
 struct Outcome final {
-  enum class Status { kOk, kInvalid, kDenied, kNotFound };
+  // kConflict: allowed in general but not now (a closed phase, a closed vote); errors holds
+  // one sentence saying why.
+  enum class Status { kOk, kInvalid, kDenied, kNotFound, kConflict };
   Status status = Status::kOk;
-  FieldErrors errors;  // for kInvalid
+  FieldErrors errors;  // for kInvalid and kConflict
   int64_t id = 0;      // the entity written, for kOk
 
   bool ok() const { return status == Status::kOk; }
@@ -53,6 +55,9 @@ struct Outcome final {
   static Outcome Invalid(FieldErrors errors) { return {Status::kInvalid, std::move(errors), 0}; }
   static Outcome Denied() { return {Status::kDenied, {}, 0}; }
   static Outcome NotFound() { return {Status::kNotFound, {}, 0}; }
+  static Outcome Conflict(std::string message) {
+    return {Status::kConflict, {{"", std::move(message)}}, 0};
+  }
 };
 
 }  // namespace coproduce::domain
