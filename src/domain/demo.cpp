@@ -6,6 +6,8 @@
 #include <vector>
 
 #include "domain/audit.hpp"
+#include "domain/forums.hpp"
+#include "domain/issues.hpp"
 #include "domain/organisations.hpp"
 #include "domain/partnerships.hpp"
 #include "domain/security.hpp"
@@ -53,6 +55,37 @@ constexpr std::string_view kLastNames[] = {"Morgan",  "Patel",  "Reid",  "Campbe
                                            "Stewart", "Murray", "Ahmed", "Kerr",     "Wilson"};
 constexpr std::string_view kRepresentativeRoles[] = {
     "Chief Officer", "Development Worker", "Service Manager", "Volunteer Coordinator", "Chair"};
+
+// A forum naming its key issues, so that the demo shows the cycle under way.
+void SeedForum(db::Connection& db, int64_t now, int64_t pid, const Actor& member,
+               const Actor& facilitator, const Actor& other) {
+  const Actor system = Actor::System();
+  std::vector<int64_t> themes;
+  for (const char* name : {"Transport", "Health and wellbeing", "Social isolation", "Housing",
+                           "Funding for local groups"}) {
+    themes.push_back(AddTheme(db, now, system, pid, name).id);
+  }
+  const int64_t forum =
+      CreateForum(db, now, facilitator, pid,
+                  {"Riverside Third Sector Forum, spring 2027",
+                   "Partners from every sector name the key local issues for health and social "
+                   "care, propose solutions and agree the priorities for the coming year."})
+          .id;
+  SetForumPhase(db, now, facilitator, pid, forum, "issues");
+  const int64_t buses =
+      RaiseIssue(db, now, member, pid, forum,
+                 {"Too few buses to day services",
+                  "People in the hill villages cannot reach the day centre without a car. "
+                  "Volunteer drivers cover some trips, but not enough.",
+                  std::to_string(themes[0]), ""})
+          .id;
+  RaiseIssue(db, now, other, pid, forum,
+             {"Loneliness after hospital discharge",
+              "Older people going home from hospital often see nobody for days.",
+              std::to_string(themes[2]), ""});
+  SupportIssue(db, now, other, pid, buses);
+  SupportIssue(db, now, facilitator, pid, buses);
+}
 
 }  // namespace
 
@@ -111,9 +144,13 @@ DemoSummary SeedDemo(db::Connection& db, int64_t now) {
   };
 
   represent(add_person("Alex Morgan", kDemoAdminEmail, "admin", admin_hash), 5, 1);
-  represent(add_person("Sam Patel", kDemoMemberEmail, "member", member_hash), 0, 0);
-  represent(add_person("Jordan Reid", "jordan.reid@example.org", "facilitator", member_hash), 9, 2);
+  const int64_t sam = add_person("Sam Patel", kDemoMemberEmail, "member", member_hash);
+  represent(sam, 0, 0);
+  const int64_t jordan =
+      add_person("Jordan Reid", "jordan.reid@example.org", "facilitator", member_hash);
+  represent(jordan, 9, 2);
   // 37 more people, spread over the organisations; every fifth speaks only for themselves.
+  int64_t third_member = 0;
   for (size_t i = 3; i < 40; ++i) {
     const std::string first(kFirstNames[i % std::size(kFirstNames)]);
     const std::string last(kLastNames[(i * 7) % std::size(kLastNames)]);
@@ -124,7 +161,11 @@ DemoSummary SeedDemo(db::Connection& db, int64_t now) {
     name.append(" ").append(last);
     const int64_t id = add_person(name, email, "member", member_hash);
     if (i % 5 != 0) represent(id, i % organisation_ids.size(), i);
+    if (i == 3) third_member = id;
   }
+  SeedForum(db, now, pid, {sam, "Sam Patel", Role::kMember, false},
+            {jordan, "Jordan Reid", Role::kFacilitator, false},
+            {third_member, "", Role::kMember, false});
   tx.Commit();
   return summary;
 }

@@ -41,6 +41,8 @@ ErrorText DefaultErrorText(int status) {
               "be out of date."};
     case 405:
       return {"This page cannot do that", "Go back and use the page's own buttons and links."};
+    case 409:
+      return {"This cannot be done now", "Go back to the page to see what is happening now."};
     case 410:
       return {"This link no longer works", "Ask for a new one."};
     case 413:
@@ -81,6 +83,7 @@ Data LayoutData(const Context* ctx, const std::string& title, const std::string&
       nav.push_back(item);
     };
     add(base, "Home");
+    add(base + "/forums", "Forums");
     add(base + "/organisations", "Organisations");
     if (domain::Can(ctx->actor, domain::Action::kViewPeople)) add(base + "/people", "People");
     if (domain::Can(ctx->actor, domain::Action::kViewDirectory))
@@ -105,6 +108,8 @@ App::App(AppConfig config, db::Pool& pool)
   AddPartnershipRoutes(*this);
   AddOrganisationRoutes(*this);
   AddPeopleRoutes(*this);
+  AddForumRoutes(*this);
+  AddIssueRoutes(*this);
 }
 
 int64_t App::Now() const {
@@ -150,6 +155,22 @@ http::Response App::Denied(Context& ctx) const {
     return http::Response::Redirect("/sign-in?next=" + http::PercentEncode(ctx.request.path));
   }
   return Error(ctx, 403);
+}
+
+std::optional<http::Response> App::Refusal(Context& ctx, const domain::Outcome& outcome) const {
+  switch (outcome.status) {
+    case domain::Outcome::Status::kDenied:
+      return Denied(ctx);
+    case domain::Outcome::Status::kNotFound:
+      return Error(ctx, 404);
+    case domain::Outcome::Status::kConflict:
+      return Error(ctx, 409, "",
+                   outcome.errors.empty() ? std::string() : outcome.errors.front().message);
+    case domain::Outcome::Status::kOk:
+    case domain::Outcome::Status::kInvalid:
+      break;
+  }
+  return std::nullopt;
 }
 
 http::Response App::ErrorPage(int status) const {

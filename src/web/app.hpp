@@ -7,6 +7,7 @@
 #include <filesystem>
 #include <functional>
 #include <memory>
+#include <optional>
 #include <string>
 
 #include "http/message.hpp"
@@ -41,6 +42,10 @@ class App final {
 
   // For handlers when Can() said no: the sign-in page for the public, else the 403 page.
   http::Response Denied(Context& ctx) const;
+  // For handlers after a domain write: the page for a denied, not-found or conflicting
+  // outcome (403 or sign-in, 404, 409 with the domain's sentence); nothing when it succeeded
+  // or only needs its form shown again with errors.
+  std::optional<http::Response> Refusal(Context& ctx, const domain::Outcome& outcome) const;
 
   using PageHandler = std::function<http::Response(App&, Context&)>;
   // Routes whose pattern has {slug} load the partnership and the actor's role first
@@ -64,5 +69,7 @@ void AddAccountRoutes(App& app);
 void AddPartnershipRoutes(App& app);
 void AddOrganisationRoutes(App& app);
 void AddPeopleRoutes(App& app);
+void AddForumRoutes(App& app);
+void AddIssueRoutes(App& app);
 
 }  // namespace coproduce::web

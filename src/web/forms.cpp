@@ -1,6 +1,7 @@
 #include "web/forms.hpp"
 
 #include <charconv>
+#include <ctime>
 
 namespace coproduce::web {
 
@@ -19,6 +20,15 @@ void AddErrors(Data& data, const domain::FieldErrors& errors) {
 
 std::string RepresentationTerm(const domain::Representation& r) {
   return r.ends_on.empty() ? "From " + r.starts_on : r.starts_on + " to " + r.ends_on;
+}
+
+std::string FormatTime(int64_t unix_seconds) {
+  const std::time_t t = static_cast<std::time_t>(unix_seconds);
+  std::tm tm{};
+  gmtime_r(&t, &tm);
+  char out[32];
+  std::strftime(out, sizeof out, "%Y-%m-%d %H:%M UTC", &tm);
+  return out;
 }
 
 std::optional<int64_t> ParseId(std::string_view s) {

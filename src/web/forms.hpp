@@ -5,6 +5,7 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include "domain/people.hpp"
 #include "domain/types.hpp"
@@ -17,6 +18,23 @@ namespace coproduce::web {
 void AddErrors(Data& data, const domain::FieldErrors& errors);
 // "From 2026-04-01" or "2026-04-01 to 2027-03-31".
 std::string RepresentationTerm(const domain::Representation& r);
+// Options for a <select>: each item's id and name, and "selected" on the one whose id is
+// `selected` (as posted). Items are anything with `id` and `name` (localities, themes...).
+template <typename Items>
+List SelectOptions(const Items& items, const std::string& selected) {
+  List out;
+  for (const auto& item : items) {
+    Data option;
+    option.set("id", std::to_string(item.id));
+    option.set("name", item.name);
+    option.set("selected", selected == std::to_string(item.id));
+    out.push_back(option);
+  }
+  return out;
+}
+
+// "2026-04-01 14:30 UTC".
+std::string FormatTime(int64_t unix_seconds);
 // A positive decimal id, or nullopt.
 std::optional<int64_t> ParseId(std::string_view s);
 // A path to return to after signing in: a local path only, never another site.

@@ -35,15 +35,8 @@ http::Response OrganisationForm(App& app, Context& ctx, int status,
     sectors.push_back(item);
   }
   data.set("sectors", sectors);
-  List localities;
-  for (const auto& l : domain::ListLocalities(ctx.db, ctx.partnership->id)) {
-    Data item;
-    item.set("id", std::to_string(l.id));
-    item.set("name", l.name);
-    item.set("selected", in.locality_id == std::to_string(l.id));
-    localities.push_back(item);
-  }
-  data.set("localities", localities);
+  data.set("localities",
+           SelectOptions(domain::ListLocalities(ctx.db, ctx.partnership->id), in.locality_id));
   data.set("editing", id != 0);
   data.set("action",
            id ? BasePath(ctx) + "/" + std::to_string(id) + "/edit" : BasePath(ctx) + "/new");

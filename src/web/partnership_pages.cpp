@@ -13,15 +13,6 @@
 namespace coproduce::web {
 namespace {
 
-std::string FormatTime(int64_t unix_seconds) {
-  const std::time_t t = static_cast<std::time_t>(unix_seconds);
-  std::tm tm{};
-  gmtime_r(&t, &tm);
-  char out[32];
-  std::strftime(out, sizeof out, "%Y-%m-%d %H:%M UTC", &tm);
-  return out;
-}
-
 http::Response Home(App& app, Context& ctx) {
   List partnerships;
   for (const auto& p : domain::ListPartnerships(ctx.db)) {

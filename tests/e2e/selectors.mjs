@@ -7,6 +7,9 @@ export const demo = {
   slug: 'riverside',
   admin: { email: 'admin@example.org', password: 'demo-admin-2026', name: 'Alex Morgan' },
   member: { email: 'sam.patel@example.org', password: 'demo-member-2026', name: 'Sam Patel' },
+  facilitator: { email: 'jordan.reid@example.org', password: 'demo-member-2026', name: 'Jordan Reid' },
+  forum: 'Riverside Third Sector Forum, spring 2027',
+  issue: 'Too few buses to day services',
   locality: 'Eastfield',
   organisation: 'Eastfield Carers Centre',
 };
@@ -34,6 +37,11 @@ export const paths = {
   archivedOrganisations: `${p}/organisations?archived=1`,
   person: (id) => `${p}/people/${id}`,
   organisation: (id) => `${p}/organisations/${id}`,
+  forums: `${p}/forums`,
+  newForum: `${p}/forums/new`,
+  themes: `${p}/themes`,
+  forumPattern: new RegExp(`^${p}/forums/\\d+$`),
+  issuePattern: new RegExp(`^${p}/issues/\\d+$`),
 };
 
 // ---- Texts ----
@@ -89,6 +97,21 @@ export const text = {
   showArchived: 'Show archived organisations too',
   archivedSuffix: '(archived)',
   auditLog: 'Audit log',
+  // Forums and key issues
+  startAForum: 'Start a forum',
+  startTheForum: 'Start the forum',
+  changePhase: 'Change phase',
+  raiseAnIssue: 'Raise an issue',
+  raiseTheIssue: 'Raise the issue',
+  mattersToUs: 'This matters to us too',
+  youSupport: 'You support this issue.',
+  addComment: 'Add comment',
+  mergeIssues: 'Merge issues',
+  hideIssue: 'Hide issue',
+  issueMerged: 'This issue was merged',
+  issueHidden: 'This issue was hidden',
+  enterIssueTitle: 'Enter a short title for the issue.',
+  phaseNow: (label) => `Now: ${label}`,
 };
 
 // ---- Locators (page => Locator) ----
@@ -152,6 +175,36 @@ export const ui = {
 
   directory: {
     table: (page) => ui.main(page).locator('table').first(),
+  },
+
+  forums: {
+    startLink: (page) => ui.main(page).getByRole('link', { name: text.startAForum }),
+    link: (page, title) => ui.main(page).getByRole('link', { name: title, exact: true }),
+    title: (page) => ui.main(page).getByLabel(label('Title')),
+    summary: (page) => ui.main(page).getByLabel(label('What the forum is about')),
+    start: (page) => ui.main(page).getByRole('button', { name: text.startTheForum }),
+    phase: (page) => ui.main(page).getByLabel(label('Move the forum to')),
+    changePhase: (page) => ui.main(page).getByRole('button', { name: text.changePhase }),
+    currentStep: (page) => ui.main(page).locator('[aria-current="step"]'),
+    raiseLink: (page) => ui.main(page).getByRole('link', { name: text.raiseAnIssue }),
+    issues: (page) => ui.main(page).getByRole('table', { name: /^Key issues/ }),
+  },
+  issueForm: {
+    title: (page) => ui.main(page).getByLabel(label('The issue in a few words')),
+    description: (page) => ui.main(page).getByLabel(label('Describe it')),
+    theme: (page) => ui.main(page).getByLabel(label('Theme')),
+    locality: (page) => ui.main(page).getByLabel(label('Locality')),
+    submit: (page) => ui.main(page).getByRole('button', { name: text.raiseTheIssue }),
+  },
+  issuePage: {
+    support: (page) => ui.main(page).getByRole('button', { name: text.mattersToUs }),
+    supporters: (page) => page.locator('#supporters'),
+    comment: (page) => ui.main(page).getByLabel(label('Add a comment')),
+    addComment: (page) => ui.main(page).getByRole('button', { name: text.addComment }),
+    mergeInto: (page) => ui.main(page).getByLabel(label('Merge this issue into')),
+    merge: (page) => ui.main(page).getByRole('button', { name: text.mergeIssues }),
+    reason: (page) => ui.main(page).getByLabel(label('Reason for hiding this issue')),
+    hide: (page) => ui.main(page).getByRole('button', { name: text.hideIssue }),
   },
 
   forgotForm: {

@@ -1,0 +1,183 @@
+// Forums and key issues through App::Handle: who may do what, bad input, and what each
+// person sees.
+#include <gtest/gtest.h>
+
+#include "domain/demo.hpp"
+#include "domain/forums.hpp"
+#include "domain/issues.hpp"
+#include "domain/partnerships.hpp"
+#include "web/testing/test_client.hpp"
+
+namespace coproduce::web {
+namespace {
+
+using testing::TestClient;
+
+bool Contains(const std::string& haystack, const std::string& needle) {
+  return haystack.find(needle) != std::string::npos;
+}
+
+constexpr const char* kFacilitator = "jordan.reid@example.org";
+
+class ForumPagesTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    pid_ = domain::FindPartnership(client_.db(), "riverside")->id;
+    forum_ = domain::ListForums(client_.db(), pid_).at(0);
+  }
+  std::string ForumPath() const { return "/p/riverside/forums/" + std::to_string(forum_.id); }
+  int Count(const std::string& table) {
+    return static_cast<int>(client_.db().Query("SELECT count(*) FROM " + table)[0].Int(0));
+  }
+  // Raises an issue as whoever is signed in and returns its path.
+  std::string Raise(const std::string& title) {
+    const http::Response r = client_.Post(ForumPath() + "/issues/new",
+                                          {{"title", title}, {"description", "It matters."}});
+    EXPECT_EQ(r.status, 303);
+    return std::string(r.Header("Location"));
+  }
+  TestClient client_;
+  int64_t pid_ = 0;
+  domain::Forum forum_;
+};
+
+TEST_F(ForumPagesTest, ThePublicReadsWhatIsHappeningNowAndNext) {
+  const http::Response list = client_.Get("/p/riverside/forums");
+  EXPECT_EQ(list.status, 200);
+  EXPECT_TRUE(Contains(list.body, forum_.title));
+  const http::Response page = client_.Get(ForumPath());
+  EXPECT_EQ(page.status, 200);
+  EXPECT_TRUE(Contains(page.body, "Now: Key issues"));
+  EXPECT_TRUE(Contains(page.body, "Next: Solutions."));
+  EXPECT_TRUE(Contains(page.body, "aria-current=\"step\""));
+  EXPECT_TRUE(Contains(page.body, "Too few buses to day services"));
+  EXPECT_TRUE(Contains(page.body, "sign in</a> to raise or support"));
+  EXPECT_FALSE(Contains(page.body, "Change phase"));
+  EXPECT_EQ(client_.Get("/p/riverside/forums/999").status, 404);
+  EXPECT_EQ(client_.Get("/p/riverside/forums/new").status, 303);  // to sign in
+}
+
+TEST_F(ForumPagesTest, OnlyFacilitatorsStartForumsAndChangePhases) {
+  client_.SignIn(domain::kDemoMemberEmail, domain::kDemoMemberPassword);
+  EXPECT_EQ(client_.Get("/p/riverside/forums/new").status, 403);
+  EXPECT_EQ(client_.Post("/p/riverside/forums/new", {{"title", "Mine"}}).status, 403);
+  EXPECT_EQ(client_.Post(ForumPath() + "/phase", {{"phase", "report"}}).status, 403);
+  EXPECT_EQ(client_.Get("/p/riverside/themes").status, 403);
+  EXPECT_EQ(domain::FindForum(client_.db(), pid_, forum_.id)->phase, domain::Phase::kIssues);
+
+  TestClient& facilitator = client_;
+  facilitator.SignIn(kFacilitator, domain::kDemoMemberPassword);
+  const http::Response empty = facilitator.Post("/p/riverside/forums/new", {{"title", " "}});
+  EXPECT_EQ(empty.status, 422);
+  EXPECT_TRUE(Contains(empty.body, "Enter a title for the forum."));
+  const http::Response created =
+      facilitator.Post("/p/riverside/forums/new", {{"title", "Autumn forum"}});
+  ASSERT_EQ(created.status, 303);
+  EXPECT_TRUE(Contains(facilitator.Get(std::string(created.Header("Location"))).body,
+                       "Now: Gathering people"));
+  const std::string forum = "/p/riverside/forums/" + std::to_string(forum_.id);
+  EXPECT_EQ(facilitator.Post(forum + "/phase", {{"phase", "voting"}}).status, 422);
+  EXPECT_EQ(facilitator.Post(forum + "/phase", {{"phase", "report"}}).status, 303);
+  EXPECT_EQ(domain::FindForum(facilitator.db(), pid_, forum_.id)->phase, domain::Phase::kReport);
+  EXPECT_EQ(facilitator.Post("/p/riverside/forums/999/phase", {{"phase", "report"}}).status, 404);
+  // Without the CSRF token nothing changes.
+  EXPECT_EQ(facilitator.Post(forum + "/phase", {{"phase", "issues"}}, false).status, 403);
+  EXPECT_EQ(domain::FindForum(facilitator.db(), pid_, forum_.id)->phase, domain::Phase::kReport);
+  EXPECT_EQ(facilitator.Post("/p/riverside/themes", {{"name", "Carers"}}).status, 303);
+  EXPECT_TRUE(Contains(facilitator.Get("/p/riverside/themes").body, "Carers"));
+}
+
+TEST_F(ForumPagesTest, MembersRaiseSupportAndCommentAndBadInputChangesNothing) {
+  client_.SignIn(domain::kDemoMemberEmail, domain::kDemoMemberPassword);
+  EXPECT_EQ(client_.Get(ForumPath() + "/issues/new").status, 200);
+  const int issues = Count("issues");
+  const http::Response bad = client_.Post(ForumPath() + "/issues/new",
+                                          {{"title", ""}, {"description", "x"}, {"theme", "99"}});
+  EXPECT_EQ(bad.status, 422);
+  EXPECT_TRUE(Contains(bad.body, "Enter a short title for the issue."));
+  EXPECT_TRUE(Contains(bad.body, "Choose a theme from the list."));
+  EXPECT_EQ(Count("issues"), issues);
+
+  const std::string path = Raise("Carers need breaks");
+  const http::Response page = client_.Get(path);
+  EXPECT_EQ(page.status, 200);
+  EXPECT_TRUE(Contains(page.body, "Carers need breaks"));
+  EXPECT_TRUE(Contains(page.body, "You support this issue."));
+  EXPECT_TRUE(Contains(page.body, "1 person"));
+
+  EXPECT_EQ(client_.Post(path + "/comments", {{"body", "  "}}).status, 422);
+  EXPECT_EQ(Count("issue_comments"), 0);
+  EXPECT_EQ(client_.Post(path + "/comments", {{"body", "We see this too <b>often</b>"}}).status,
+            303);
+  EXPECT_TRUE(Contains(client_.Get(path).body, "We see this too &lt;b&gt;often&lt;/b&gt;"));
+  EXPECT_EQ(client_.Post("/p/riverside/issues/99999/support", {}).status, 404);
+  EXPECT_EQ(client_.Post("/p/riverside/issues/abc/support", {}).status, 404);
+}
+
+TEST_F(ForumPagesTest, ClosedPhasesRefuseWithASentence) {
+  const auto issue = domain::ListIssues(client_.db(), pid_, forum_.id).at(0);
+  ASSERT_TRUE(
+      domain::SetForumPhase(client_.db(), 1, domain::Actor::System(), pid_, forum_.id, "prioritise")
+          .ok());
+  client_.SignIn(domain::kDemoMemberEmail, domain::kDemoMemberPassword);
+  const int supports = Count("issue_supports");
+  const http::Response raise =
+      client_.Post(ForumPath() + "/issues/new", {{"title", "Late"}, {"description", "Too late"}});
+  EXPECT_EQ(raise.status, 409);
+  EXPECT_TRUE(Contains(raise.body, "Issues can be raised only while the forum is naming"));
+  const std::string path = "/p/riverside/issues/" + std::to_string(issue.id);
+  const http::Response support = client_.Post(path + "/support", {});
+  EXPECT_EQ(support.status, 409);
+  EXPECT_TRUE(Contains(support.body, "Supports and comments are closed"));
+  EXPECT_EQ(Count("issue_supports"), supports);
+  EXPECT_FALSE(Contains(client_.Get(path).body, "This matters to us too</button>"));
+}
+
+TEST_F(ForumPagesTest, FacilitatorsMergeAndHideAndAuthorsSeeWhy) {
+  client_.SignIn(domain::kDemoMemberEmail, domain::kDemoMemberPassword);
+  const std::string duplicate = Raise("Not enough buses");
+  const std::string rude = Raise("Rude title");
+  const std::string id = duplicate.substr(duplicate.rfind('/') + 1);
+  EXPECT_EQ(client_.Post(duplicate + "/merge", {{"into", "1"}}).status, 403);
+
+  // Sign the same client in as the facilitator: the database is shared.
+  client_.SignIn(kFacilitator, domain::kDemoMemberPassword);
+  const auto buses = domain::ListIssues(client_.db(), pid_, forum_.id);
+  int64_t target = 0;
+  for (const auto& i : buses) {
+    if (i.title == "Too few buses to day services") target = i.id;
+  }
+  ASSERT_NE(target, 0);
+  const http::Response wrong = client_.Post(duplicate + "/merge", {{"into", id}});
+  EXPECT_EQ(wrong.status, 422);
+  EXPECT_TRUE(Contains(wrong.body, "Choose another issue of the same forum"));
+  const int outbox = Count("outbox");
+  const http::Response merged =
+      client_.Post(duplicate + "/merge", {{"into", std::to_string(target)}});
+  EXPECT_EQ(merged.status, 303);
+  EXPECT_EQ(Count("outbox"), outbox + 1);  // Sam wrote both issues: one message
+  EXPECT_TRUE(Contains(client_.Get(duplicate).body, "This issue was merged"));
+
+  EXPECT_EQ(client_.Post(rude + "/hide", {{"reason", ""}}).status, 422);
+  EXPECT_EQ(client_.Post(rude + "/hide", {{"reason", "It is not about a local issue."}}).status,
+            303);
+  EXPECT_TRUE(Contains(client_.Get(rude).body, "It is not about a local issue."));
+
+  client_.SignIn(domain::kDemoMemberEmail, domain::kDemoMemberPassword);  // the author
+  EXPECT_TRUE(Contains(client_.Get(rude).body, "Reason: It is not about a local issue."));
+  const std::string someone_else =
+      client_.db()
+          .Query(
+              "SELECT p.email FROM people p JOIN memberships m ON m.person_id = p.id WHERE "
+              "m.role = 'member' AND p.email <> $1 ORDER BY p.id LIMIT 1",
+              {std::string(domain::kDemoMemberEmail)})[0]
+          .Text(0);
+  client_.SignIn(someone_else, domain::kDemoMemberPassword);
+  const http::Response withheld = client_.Get(rude);
+  EXPECT_TRUE(Contains(withheld.body, "This issue was hidden"));
+  EXPECT_FALSE(Contains(withheld.body, "Rude title"));
+  EXPECT_FALSE(Contains(client_.Get(ForumPath()).body, "Rude title"));
+}
+
+}  // namespace
+}  // namespace coproduce::web
