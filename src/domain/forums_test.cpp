@@ -5,7 +5,9 @@
 #include "domain/accounts.hpp"
 #include "domain/audit.hpp"
 #include "domain/issues.hpp"
+#include "domain/organisations.hpp"
 #include "domain/partnerships.hpp"
+#include "domain/solutions.hpp"
 #include "domain/testing/test_database.hpp"
 
 namespace coproduce::domain {
@@ -209,6 +211,64 @@ TEST_F(ForumsTest, HiddenContentShowsItsReasonToItsAuthorAndFacilitatorsOnly) {
   EXPECT_EQ(ListComments(db(), other)[0].hidden_reason, "Abusive.");
   EXPECT_EQ(HideComment(db(), 240, facilitator_, other_pid_, comment, "Abusive.").status,
             Outcome::Status::kNotFound);
+}
+
+TEST(PoundsTest, ParseAndFormat) {
+  EXPECT_EQ(ParsePounds("12,500"), 1'250'000);
+  EXPECT_EQ(ParsePounds(" £950.5 "), 95'050);
+  EXPECT_EQ(ParsePounds("0"), 0);
+  EXPECT_EQ(ParsePounds("1000000000"), 100'000'000'000);
+  for (const char* bad : {"", "£", "12,50", ",500", "1,2345", "12.345", "12.", "-5", "1e3",
+                          "10000000001", "12 500", "£1,000,000,000.01"}) {
+    EXPECT_FALSE(ParsePounds(bad)) << bad;
+  }
+  EXPECT_EQ(FormatPounds(1'250'000), "£12,500");
+  EXPECT_EQ(FormatPounds(95'005), "£950.05");
+  EXPECT_EQ(FormatPounds(100'000'000'000), "£1,000,000,000");
+}
+
+TEST_F(ForumsTest, SolutionsAnswerIssuesAndFacilitatorsShortlistThem) {
+  OpenPhase(Phase::kIssues);
+  const int64_t buses = Raise(member_, "Buses");
+  const int64_t lonely = Raise(other_member_, "Loneliness");
+  const int64_t org =
+      CreateOrganisation(db(), 100, Actor::System(), pid_, {"Hill Transport", "third", "", "", ""})
+          .id;
+  db().Execute(
+      "INSERT INTO representations (person_id, organisation_id, role, starts_on, created_at) "
+      "VALUES ($1, $2, 'Chair', '2025-01-01', 1)",
+      {member_.person_id, org});
+  const SolutionInput good{"Community bus",
+                           "A minibus run by volunteers.",
+                           std::to_string(org),
+                           "£12,500",
+                           {std::to_string(buses), std::to_string(lonely)}};
+  EXPECT_EQ(ProposeSolution(db(), 300, member_, pid_, forum_, good).status,
+            Outcome::Status::kConflict);  // still naming issues
+  OpenPhase(Phase::kSolutions);
+  const Outcome bad = ProposeSolution(db(), 300, other_member_, pid_, forum_,
+                                      {"", "", std::to_string(org), "twelve", {"999"}});
+  ASSERT_EQ(bad.status, Outcome::Status::kInvalid);
+  EXPECT_EQ(bad.errors.size(), 5u);  // title, description, organisation (not theirs), cost, issue
+  EXPECT_EQ(Count("solutions"), 0);
+  const Outcome ok = ProposeSolution(db(), 300, member_, pid_, forum_, good);
+  ASSERT_TRUE(ok.ok());
+  const auto solution = FindSolution(db(), pid_, ok.id);
+  ASSERT_TRUE(solution);
+  EXPECT_EQ(solution->organisation, "Hill Transport");
+  EXPECT_EQ(solution->cost_pence, 1'250'000);
+  EXPECT_EQ(solution->issues.size(), 2u);
+  EXPECT_FALSE(solution->shortlisted);
+
+  EXPECT_EQ(SetShortlisted(db(), 310, member_, pid_, ok.id, true).status, Outcome::Status::kDenied);
+  ASSERT_TRUE(SetShortlisted(db(), 310, facilitator_, pid_, ok.id, true).ok());
+  EXPECT_TRUE(FindSolution(db(), pid_, ok.id)->shortlisted);
+  ASSERT_TRUE(SetShortlisted(db(), 311, facilitator_, pid_, ok.id, false).ok());
+  EXPECT_FALSE(ListSolutions(db(), pid_, forum_).at(0).shortlisted);
+  OpenPhase(Phase::kReport);
+  EXPECT_EQ(SetShortlisted(db(), 312, facilitator_, pid_, ok.id, true).status,
+            Outcome::Status::kConflict);
+  EXPECT_FALSE(FindSolution(db(), other_pid_, ok.id));
 }
 
 }  // namespace

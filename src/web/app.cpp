@@ -110,6 +110,7 @@ App::App(AppConfig config, db::Pool& pool)
   AddPeopleRoutes(*this);
   AddForumRoutes(*this);
   AddIssueRoutes(*this);
+  AddSolutionRoutes(*this);
 }
 
 int64_t App::Now() const {

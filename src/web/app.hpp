@@ -71,5 +71,6 @@ void AddOrganisationRoutes(App& app);
 void AddPeopleRoutes(App& app);
 void AddForumRoutes(App& app);
 void AddIssueRoutes(App& app);
+void AddSolutionRoutes(App& app);
 
 }  // namespace coproduce::web

@@ -3,6 +3,7 @@
 #include "domain/forums.hpp"
 #include "domain/issues.hpp"
 #include "domain/permissions.hpp"
+#include "domain/solutions.hpp"
 #include "web/app.hpp"
 #include "web/forms.hpp"
 
@@ -107,6 +108,27 @@ http::Response View(App& app, Context& ctx) {
   const bool raising = forum->phase == domain::Phase::kIssues;
   data.set("can_raise", raising && domain::Can(ctx.actor, domain::Action::kTakePart));
   data.set("sign_in_to_raise", raising && !ctx.user);
+
+  List solutions;
+  for (const auto& solution : domain::ListSolutions(ctx.db, ctx.partnership->id, forum->id)) {
+    Data item;
+    item.set("id", std::to_string(solution.id));
+    item.set("title", solution.title);
+    item.set("proposed_by",
+             solution.organisation.empty() ? solution.author_name : solution.organisation);
+    item.set("cost", solution.cost_pence ? domain::FormatPounds(*solution.cost_pence)
+                                         : std::string("Not given"));
+    item.set("shortlisted", solution.shortlisted);
+    solutions.push_back(item);
+  }
+  data.set("show_solutions",
+           static_cast<int>(forum->phase) >= static_cast<int>(domain::Phase::kSolutions) ||
+               !solutions.empty());
+  data.set("solutions", solutions);
+  data.set("no_solutions", solutions.empty());
+  const bool proposing = forum->phase == domain::Phase::kSolutions;
+  data.set("can_propose", proposing && domain::Can(ctx.actor, domain::Action::kTakePart));
+  data.set("sign_in_to_propose", proposing && !ctx.user);
   return app.Page(ctx, 200, "forum", forum->title, std::move(data));
 }
 

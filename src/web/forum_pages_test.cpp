@@ -6,6 +6,7 @@
 #include "domain/forums.hpp"
 #include "domain/issues.hpp"
 #include "domain/partnerships.hpp"
+#include "domain/solutions.hpp"
 #include "web/testing/test_client.hpp"
 
 namespace coproduce::web {
@@ -177,6 +178,40 @@ TEST_F(ForumPagesTest, FacilitatorsMergeAndHideAndAuthorsSeeWhy) {
   EXPECT_TRUE(Contains(withheld.body, "This issue was hidden"));
   EXPECT_FALSE(Contains(withheld.body, "Rude title"));
   EXPECT_FALSE(Contains(client_.Get(ForumPath()).body, "Rude title"));
+}
+
+TEST_F(ForumPagesTest, MembersProposeSolutionsAndFacilitatorsShortlistThem) {
+  const auto issue = domain::ListIssues(client_.db(), pid_, forum_.id).at(0);
+  client_.SignIn(domain::kDemoMemberEmail, domain::kDemoMemberPassword);
+  const std::string form = ForumPath() + "/solutions/new";
+  EXPECT_EQ(client_.Get(form).status, 409);  // still naming issues
+  ASSERT_TRUE(
+      domain::SetForumPhase(client_.db(), 1, domain::Actor::System(), pid_, forum_.id, "solutions")
+          .ok());
+  const http::Response page = client_.Get(form);
+  EXPECT_EQ(page.status, 200);
+  EXPECT_TRUE(Contains(page.body, issue.title));
+  const http::Response bad = client_.Post(
+      form, {{"title", "Minibus"}, {"description", "Volunteers drive"}, {"cost", "lots"}});
+  EXPECT_EQ(bad.status, 422);
+  EXPECT_TRUE(Contains(bad.body, "Enter the cost in pounds"));
+  EXPECT_TRUE(Contains(bad.body, "Choose at least one of the forum"));
+  EXPECT_TRUE(domain::ListSolutions(client_.db(), pid_, forum_.id).empty());
+  const http::Response ok = client_.Post(form, {{"title", "Minibus"},
+                                                {"description", "Volunteers drive"},
+                                                {"cost", "12,500"},
+                                                {"issues", std::to_string(issue.id)}});
+  ASSERT_EQ(ok.status, 303);
+  const std::string path(ok.Header("Location"));
+  EXPECT_TRUE(Contains(client_.Get(path).body, "£12,500"));
+  EXPECT_TRUE(Contains(client_.Get(ForumPath()).body, "Minibus"));
+  EXPECT_EQ(client_.Post(path + "/shortlist", {{"shortlisted", "yes"}}).status, 403);
+
+  client_.SignIn(kFacilitator, domain::kDemoMemberPassword);
+  EXPECT_EQ(client_.Post(path + "/shortlist", {{"shortlisted", "maybe"}}).status, 400);
+  EXPECT_EQ(client_.Post(path + "/shortlist", {{"shortlisted", "yes"}}).status, 303);
+  EXPECT_TRUE(domain::ListSolutions(client_.db(), pid_, forum_.id).at(0).shortlisted);
+  EXPECT_TRUE(Contains(client_.Get(path).body, "Take off the shortlist"));
 }
 
 }  // namespace

@@ -140,6 +140,41 @@ scenario('a forum goes from gathering people to key issues, with moderation', as
   }
 });
 
+scenario('members propose solutions to the key issues and the facilitator shortlists one', async () => {
+  const forumPath = await asPerson(demo.facilitator, async (page) => {
+    await visit(page, paths.forums);
+    await follow(page, ui.forums.link(page, demo.forum));
+    await ui.forums.phase(page).selectOption({ label: 'Solutions' });
+    await follow(page, ui.forums.changePhase(page));
+    assert.ok((await mainText(page)).includes(text.phaseNow('Solutions')));
+    return where(page);
+  });
+  const solution = await asPerson(demo.member, async (page) => {
+    await visit(page, forumPath);
+    await follow(page, ui.solutionForm.link(page));
+    await ui.solutionForm.title(page).fill('Volunteer minibus');
+    await ui.solutionForm.description(page).fill('A minibus driven by trained volunteers.');
+    await ui.solutionForm.cost(page).fill('twelve thousand');
+    const bad = await follow(page, ui.solutionForm.submit(page));
+    assert.equal(bad.status, 422);
+    const shown = await mainText(page);
+    assert.ok(shown.includes(text.badCost), 'the cost is refused');
+    await ui.solutionForm.issueLabel(page, demo.issue).click();
+    assert.ok(await ui.solutionForm.issue(page, demo.issue).isChecked());
+    await ui.solutionForm.cost(page).fill('12,500');
+    await follow(page, ui.solutionForm.submit(page));
+    assert.ok((await mainText(page)).includes('£12,500'));
+    return where(page);
+  });
+  await asPerson(demo.facilitator, async (page) => {
+    await visit(page, solution);
+    await follow(page, ui.solutionForm.shortlist(page));
+    assert.ok((await mainText(page)).includes(text.onTheShortlist));
+    await visit(page, forumPath);
+    assert.ok((await mainText(page)).includes('Volunteer minibus'));
+  });
+});
+
 scenario('without JavaScript a member supports the demo issue', async () => {
   await asPerson(
     demo.member,

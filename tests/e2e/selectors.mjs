@@ -112,6 +112,11 @@ export const text = {
   issueHidden: 'This issue was hidden',
   enterIssueTitle: 'Enter a short title for the issue.',
   phaseNow: (label) => `Now: ${label}`,
+  proposeASolution: 'Propose a solution',
+  proposeTheSolution: 'Propose the solution',
+  addToShortlist: 'Add to the shortlist',
+  onTheShortlist: 'On the shortlist for the vote',
+  badCost: 'Enter the cost in pounds',
 };
 
 // ---- Locators (page => Locator) ----
@@ -195,6 +200,17 @@ export const ui = {
     theme: (page) => ui.main(page).getByLabel(label('Theme')),
     locality: (page) => ui.main(page).getByLabel(label('Locality')),
     submit: (page) => ui.main(page).getByRole('button', { name: text.raiseTheIssue }),
+  },
+  solutionForm: {
+    link: (page) => ui.main(page).getByRole('link', { name: text.proposeASolution }),
+    title: (page) => ui.main(page).getByLabel(label('The solution in a few words')),
+    description: (page) => ui.main(page).getByLabel(label('Describe it')),
+    issue: (page, title) => ui.main(page).getByRole('checkbox', { name: title, exact: true }),
+    issueLabel: (page, title) =>
+      ui.main(page).locator('label').filter({ hasText: whole(title) }),
+    cost: (page) => ui.main(page).getByLabel(label('Cost in pounds')),
+    submit: (page) => ui.main(page).getByRole('button', { name: text.proposeTheSolution }),
+    shortlist: (page) => ui.main(page).getByRole('button', { name: text.addToShortlist }),
   },
   issuePage: {
     support: (page) => ui.main(page).getByRole('button', { name: text.mattersToUs }),
