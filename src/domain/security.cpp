@@ -27,6 +27,20 @@ std::string HashToken(std::string_view token) {
   return hex;
 }
 
+std::string KeyedHash(std::string_view key, std::string_view message) {
+  if (key.size() < crypto_generichash_KEYBYTES_MIN ||
+      key.size() > crypto_generichash_KEYBYTES_MAX) {
+    throw std::invalid_argument("KeyedHash needs a key of 16 to 64 bytes.");
+  }
+  unsigned char hash[32];
+  crypto_generichash(hash, sizeof hash, reinterpret_cast<const unsigned char*>(message.data()),
+                     message.size(), reinterpret_cast<const unsigned char*>(key.data()),
+                     key.size());
+  char hex[65];
+  sodium_bin2hex(hex, sizeof hex, hash, sizeof hash);
+  return hex;
+}
+
 std::string HashPassword(std::string_view password) {
   char out[crypto_pwhash_STRBYTES];
   if (crypto_pwhash_str_alg(out, password.data(), password.size(),
