@@ -3,6 +3,7 @@
 #include <chrono>
 #include <cstdlib>
 #include <filesystem>
+#include <fstream>
 #include <iostream>
 #include <thread>
 
@@ -56,6 +57,29 @@ std::unique_ptr<db::Connection> OpenAndMigrate(const std::string& data_dir, bool
   return connection;
 }
 
+// The secret that keys ballot slots (domain/votes.hpp): made once, kept beside the database
+// but outside it, readable by this user only. Losing it only stops voters changing ballots
+// cast before it was lost.
+std::string BallotSecret(const std::string& data_dir) {
+  const std::filesystem::path path = std::filesystem::path(data_dir) / "ballot-secret";
+  if (!std::filesystem::exists(path)) {
+    const std::string secret = domain::RandomToken();
+    {
+      std::ofstream out(path, std::ios::binary);
+      out << secret;
+    }
+    std::filesystem::permissions(path, std::filesystem::perms::owner_read |
+                                           std::filesystem::perms::owner_write);
+  }
+  std::ifstream in(path, std::ios::binary);
+  std::string secret((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+  if (secret.size() < 32) {
+    throw std::runtime_error("The ballot secret in " + path.string() +
+                             " is too short. Restore it from a backup.");
+  }
+  return secret;
+}
+
 int Serve(const std::string& host, int port, const std::string& data_dir, std::string base_url,
           bool trust_proxy, bool quiet) {
   OpenAndMigrate(data_dir, false);
@@ -65,7 +89,7 @@ int Serve(const std::string& host, int port, const std::string& data_dir, std::s
   db::Pool pool([path] { return db::OpenSqlite(path); }, static_cast<size_t>(workers));
   if (base_url.empty())
     base_url = "http://" + (host == "0.0.0.0" ? "localhost" : host) + ":" + std::to_string(port);
-  web::App app({ResourceDir(), base_url, {}}, pool);
+  web::App app({ResourceDir(), base_url, {}, BallotSecret(data_dir)}, pool);
   http::ServerOptions options;
   options.host = host;
   options.port = static_cast<uint16_t>(port);

@@ -745,4 +745,61 @@ tally::Result CountVote(const Vote& vote, const StoredBallots& ballots) {
   return result ? *std::move(result) : tally::Result{};
 }
 
+Support SupportFor(const Vote& vote, const StoredBallots& ballots,
+                   const std::function<bool(std::size_t)>& include) {
+  const VoteMethod& method = vote.Method();
+  Support out;
+  const std::size_t n = vote.options.size();
+  out.values.assign(n, 0.0);
+  std::vector<int64_t> scorers(n, 0);
+  switch (method.kind) {
+    case BallotKind::kRanked:
+      out.measure = "First preferences";
+      break;
+    case BallotKind::kChooseOne:
+      out.measure = "Voters choosing it";
+      break;
+    case BallotKind::kApproval:
+      out.measure = "Voters ticking it";
+      break;
+    case BallotKind::kDots:
+      out.measure = "Dots";
+      break;
+    case BallotKind::kScores:
+      out.measure = "Average score (0 to " + std::to_string(vote.max_score) + ")";
+      out.average = true;
+      break;
+    case BallotKind::kGrades:
+      out.measure = "Average grade (0 Reject to 5 Excellent)";
+      out.average = true;
+      break;
+  }
+  const auto& all = ballots.election.ballots;
+  for (std::size_t i = 0; i < all.size(); ++i) {
+    if (include && !include(i)) continue;
+    ++out.voters;
+    const tally::Ballot& b = all[i];
+    if (method.kind == BallotKind::kRanked) {
+      if (!b.ranking.empty()) {
+        for (int p : b.ranking.front()) out.values.at(static_cast<std::size_t>(p)) += 1;
+      }
+    } else if (method.kind == BallotKind::kChooseOne || method.kind == BallotKind::kApproval) {
+      for (const auto& group : b.ranking) {
+        for (int p : group) out.values.at(static_cast<std::size_t>(p)) += 1;
+      }
+    } else {
+      for (const auto& [p, value] : b.scores) {
+        out.values.at(static_cast<std::size_t>(p)) += static_cast<double>(value);
+        ++scorers.at(static_cast<std::size_t>(p));
+      }
+    }
+  }
+  if (out.average) {
+    for (std::size_t p = 0; p < n; ++p) {
+      out.values[p] = scorers[p] ? out.values[p] / static_cast<double>(scorers[p]) : 0.0;
+    }
+  }
+  return out;
+}
+
 }  // namespace coproduce::domain

@@ -10,6 +10,7 @@
 #pragma once
 
 #include <cstdint>
+#include <functional>
 #include <map>
 #include <optional>
 #include <span>
@@ -160,5 +161,20 @@ StoredBallots LoadBallots(db::Connection& db, const Vote& vote);
 
 // Counts the vote with its method and weighting.
 tally::Result CountVote(const Vote& vote, const StoredBallots& ballots);
+
+// What the results chart and the breakdowns show for each option: the same measure for
+// every group so that groups can be compared, unweighted. First preferences (ranked),
+// choices, ticks, dots, or the average score or grade of those who gave one.
+struct Support final {
+  std::string measure;         // "First preferences", "Ticks", "Average score", ...
+  bool average = false;        // values are averages, not counts
+  std::vector<double> values;  // by option
+  int64_t voters = 0;          // ballots in the group
+};
+// Over the ballots for which `include(i)` is true (all when it is empty).
+Support SupportFor(const Vote& vote, const StoredBallots& ballots,
+                   const std::function<bool(std::size_t)>& include = {});
+// Breakdowns show no group of fewer voters than this (UK GDPR: small groups identify people).
+inline constexpr int64_t kSmallestGroup = 5;
 
 }  // namespace coproduce::domain

@@ -111,6 +111,7 @@ App::App(AppConfig config, db::Pool& pool)
   AddForumRoutes(*this);
   AddIssueRoutes(*this);
   AddSolutionRoutes(*this);
+  AddVoteRoutes(*this);
 }
 
 int64_t App::Now() const {

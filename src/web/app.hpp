@@ -23,6 +23,7 @@ struct AppConfig final {
   std::filesystem::path resource_dir;              // holds templates/ and static/
   std::string base_url = "http://localhost:8080";  // for links in messages
   std::function<int64_t()> clock;                  // Unix seconds; the system clock when empty
+  std::string ballot_secret;  // keys ballot slots (domain/votes.hpp); 32 bytes or more
 };
 
 class App final {
@@ -72,5 +73,6 @@ void AddPeopleRoutes(App& app);
 void AddForumRoutes(App& app);
 void AddIssueRoutes(App& app);
 void AddSolutionRoutes(App& app);
+void AddVoteRoutes(App& app);
 
 }  // namespace coproduce::web

@@ -4,6 +4,7 @@
 #include "domain/issues.hpp"
 #include "domain/permissions.hpp"
 #include "domain/solutions.hpp"
+#include "domain/votes.hpp"
 #include "web/app.hpp"
 #include "web/forms.hpp"
 
@@ -129,6 +130,23 @@ http::Response View(App& app, Context& ctx) {
   const bool proposing = forum->phase == domain::Phase::kSolutions;
   data.set("can_propose", proposing && domain::Can(ctx.actor, domain::Action::kTakePart));
   data.set("sign_in_to_propose", proposing && !ctx.user);
+
+  List votes;
+  for (const auto& vote : domain::ListVotes(ctx.db, ctx.partnership->id, forum->id)) {
+    Data item;
+    item.set("id", std::to_string(vote.id));
+    item.set("title", vote.title);
+    item.set("state", ctx.now < vote.opens_at ? "Opens " + domain::FormatUkTime(vote.opens_at)
+                      : vote.IsOpen(ctx.now)  ? "Open until " + domain::FormatUkTime(vote.closes_at)
+                                              : "Closed " + domain::FormatUkTime(vote.closes_at));
+    votes.push_back(item);
+  }
+  const bool prioritising = forum->phase == domain::Phase::kPrioritise;
+  data.set("show_votes", prioritising || !votes.empty());
+  data.set("votes", votes);
+  data.set("no_votes", votes.empty());
+  data.set("can_set_up_vote",
+           prioritising && domain::Can(ctx.actor, domain::Action::kManageForums));
   return app.Page(ctx, 200, "forum", forum->title, std::move(data));
 }
 

@@ -7,6 +7,7 @@
 #include "domain/issues.hpp"
 #include "domain/partnerships.hpp"
 #include "domain/solutions.hpp"
+#include "domain/votes.hpp"
 #include "web/testing/test_client.hpp"
 
 namespace coproduce::web {
@@ -212,6 +213,86 @@ TEST_F(ForumPagesTest, MembersProposeSolutionsAndFacilitatorsShortlistThem) {
   EXPECT_EQ(client_.Post(path + "/shortlist", {{"shortlisted", "yes"}}).status, 303);
   EXPECT_TRUE(domain::ListSolutions(client_.db(), pid_, forum_.id).at(0).shortlisted);
   EXPECT_TRUE(Contains(client_.Get(path).body, "Take off the shortlist"));
+}
+
+// Puts two solutions on the shortlist and moves the forum to prioritising.
+void PrepareShortlist(db::Connection& db, int64_t pid, int64_t forum) {
+  const domain::Actor system = domain::Actor::System();
+  ASSERT_TRUE(domain::SetForumPhase(db, 1, system, pid, forum, "solutions").ok());
+  const int64_t issue = domain::ListIssues(db, pid, forum).at(0).id;
+  const int64_t sam =
+      db.Query("SELECT id FROM people WHERE email = $1", {std::string(domain::kDemoMemberEmail)})[0]
+          .Int(0);
+  const domain::Actor member{sam, "Sam", domain::Role::kMember, false};
+  for (const char* title : {"Minibus", "Befriending"}) {
+    const auto s = domain::ProposeSolution(
+        db, 1, member, pid, forum, {title, "Details.", "", "10,000", {std::to_string(issue)}});
+    ASSERT_TRUE(s.ok());
+    ASSERT_TRUE(domain::SetShortlisted(db, 1, system, pid, s.id, true).ok());
+  }
+  ASSERT_TRUE(domain::SetForumPhase(db, 1, system, pid, forum, "prioritise").ok());
+}
+
+TEST_F(ForumPagesTest, AVoteFromSetUpToResultsAndRecount) {
+  PrepareShortlist(client_.db(), pid_, forum_.id);
+  client_.SignIn(kFacilitator, domain::kDemoMemberPassword);
+  const std::string form = ForumPath() + "/votes/new";
+  const http::Response page = client_.Get(form);
+  ASSERT_EQ(page.status, 200);
+  EXPECT_TRUE(Contains(page.body, "Schulze"));
+  const std::string opens = domain::FormatUkTimeInput(client_.now + 3600);
+  const std::string closes = domain::FormatUkTimeInput(client_.now + 7 * 86400);
+  const http::Response bad = client_.Post(form, {{"title", "Priorities"},
+                                                 {"method", "irv"},
+                                                 {"eligibility", "members"},
+                                                 {"weighting", "person"},
+                                                 {"opens_at", closes},
+                                                 {"closes_at", opens}});
+  EXPECT_EQ(bad.status, 422);
+  EXPECT_TRUE(Contains(bad.body, "The vote must close after it opens."));
+  const http::Response created = client_.Post(form, {{"title", "Priorities"},
+                                                     {"method", "irv"},
+                                                     {"eligibility", "members"},
+                                                     {"weighting", "person"},
+                                                     {"opens_at", opens},
+                                                     {"closes_at", closes}});
+  ASSERT_EQ(created.status, 303);
+  const std::string vote(created.Header("Location"));
+  EXPECT_TRUE(Contains(client_.Get(ForumPath()).body, "Priorities"));
+
+  client_.SignIn(domain::kDemoMemberEmail, domain::kDemoMemberPassword);
+  EXPECT_EQ(client_.Post(vote + "/ballot", {{"o0", "1"}}).status, 409);  // not open yet
+  client_.now += 7200;
+  EXPECT_TRUE(Contains(client_.Get(vote).body, "Cast my ballot"));
+  const http::Response tie = client_.Post(vote + "/ballot", {{"o0", "1"}, {"o1", "1"}});
+  EXPECT_EQ(tie.status, 422);
+  EXPECT_TRUE(Contains(tie.body, "Give each option a different number"));
+  EXPECT_EQ(client_.Post(vote + "/ballot", {{"o9", "1"}}).status, 422);  // no such option
+  const http::Response cast = client_.Post(vote + "/ballot", {{"o0", "2"}, {"o1", "1"}});
+  ASSERT_EQ(cast.status, 200);
+  const std::string marker = "id=\"receipt\">";
+  const auto at = cast.body.find(marker);
+  ASSERT_NE(at, std::string::npos);
+  const std::string receipt = cast.body.substr(at + marker.size(), 14);
+  EXPECT_TRUE(Contains(client_.Get(vote + "/receipt?code=" + receipt).body,
+                       "This ballot is included in the count"));
+  EXPECT_TRUE(Contains(client_.Get(vote).body, "You have voted."));
+  EXPECT_EQ(client_.Get(vote + "/results").status, 409);  // not live, not closed
+  EXPECT_EQ(client_.Get(vote + "/ballots/blt").status, 409);
+
+  client_.now += 7 * 86400;
+  client_.SignIn(domain::kDemoMemberEmail, domain::kDemoMemberPassword);  // a week later
+  EXPECT_EQ(client_.Post(vote + "/ballot", {{"o0", "1"}}).status, 409);   // closed
+  const http::Response results = client_.Get(vote + "/results");
+  ASSERT_EQ(results.status, 200);
+  EXPECT_TRUE(Contains(results.body, "<li>Befriending</li>"));
+  EXPECT_TRUE(Contains(results.body, "role=\"img\""));
+  EXPECT_TRUE(Contains(results.body, "Not shown: fewer than 5 voters"));
+  EXPECT_TRUE(Contains(results.body, "Votes in each round"));
+  const http::Response blt = client_.Get(vote + "/ballots/blt");
+  ASSERT_EQ(blt.status, 200);
+  EXPECT_TRUE(Contains(blt.body, "\"Befriending\""));
+  EXPECT_EQ(client_.Get(vote + "/ballots/pb").status, 404);  // not a budget vote
 }
 
 }  // namespace
