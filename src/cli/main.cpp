@@ -89,7 +89,8 @@ int Serve(const std::string& host, int port, const std::string& data_dir, std::s
   db::Pool pool([path] { return db::OpenSqlite(path); }, static_cast<size_t>(workers));
   if (base_url.empty())
     base_url = "http://" + (host == "0.0.0.0" ? "localhost" : host) + ":" + std::to_string(port);
-  web::App app({ResourceDir(), base_url, {}, BallotSecret(data_dir)}, pool);
+  http::EventHub events;
+  web::App app({ResourceDir(), base_url, {}, BallotSecret(data_dir), &events}, pool);
   http::ServerOptions options;
   options.host = host;
   options.port = static_cast<uint16_t>(port);
@@ -97,6 +98,7 @@ int Serve(const std::string& host, int port, const std::string& data_dir, std::s
   options.worker_threads = workers;
   options.trust_proxy = trust_proxy;
   options.access_log = !quiet;
+  options.events = &events;
   http::Server server(
       options, [&app](http::Request& r) { return app.Handle(r); },
       [&app](int status) { return app.ErrorPage(status); });

@@ -100,6 +100,16 @@ Response Response::Json(int status, std::string body) {
   return WithType(status, std::move(body), "application/json");
 }
 
+Response Response::EventStream(std::string topic, std::string first_data) {
+  Response r;
+  r.status = 200;
+  r.SetHeader("Content-Type", "text/event-stream");
+  r.SetHeader("Cache-Control", "no-store");
+  r.body = std::move(first_data);
+  r.event_topic = std::move(topic);
+  return r;
+}
+
 Response Response::Redirect(std::string location, int status) {
   Response response;
   response.status = status;

@@ -44,6 +44,9 @@ struct Response final {
   int status = 200;
   std::vector<std::pair<std::string, std::string>> headers;
   std::string body;
+  // Set by EventStream: the server keeps the connection open and sends the topic's events
+  // (http/event_hub.hpp) after `body`, the first event's data.
+  std::string event_topic;
 
   // Replaces every header of that name with one value.
   void SetHeader(std::string_view name, std::string value);
@@ -55,6 +58,8 @@ struct Response final {
   static Response Html(int status, std::string body);
   static Response Text(int status, std::string body);
   static Response Json(int status, std::string body);
+  // A Server-Sent Events stream of `topic`, starting with an event carrying `first_data`.
+  static Response EventStream(std::string topic, std::string first_data);
   // 303 See Other by default, so that a POST is followed by a GET.
   static Response Redirect(std::string location, int status = 303);
 };

@@ -48,6 +48,9 @@ constexpr auto kWriteTimeout = std::chrono::seconds(30);
 constexpr auto kLingerTimeout = std::chrono::seconds(2);
 constexpr std::size_t kLingerBytes = std::size_t{64} * 1024 * 1024;
 constexpr std::size_t kHeaderLimit = std::size_t{16} * 1024;
+// An event stream sends a comment this often, so that proxies keep it open and a client that
+// went away is noticed.
+constexpr auto kEventKeepAlive = std::chrono::seconds(15);
 constexpr auto kAwaitable = asio::as_tuple(asio::use_awaitable);
 
 using HttpRequest = bhttp::request<bhttp::string_body>;
@@ -116,6 +119,8 @@ struct Session {
   beast::tcp_stream stream;
   bool idle = false;  // waiting for a request that has not started; only used on the strand
   std::list<std::weak_ptr<Session>>::iterator registration;
+  // While streaming events: the timer the stream waits on, cancelled to wake it.
+  std::weak_ptr<asio::steady_timer> events_timer;
 };
 
 }  // namespace
@@ -197,6 +202,7 @@ struct Server::Impl {
       if (!session) continue;
       asio::post(session->stream.get_executor(), [session] {
         if (session->idle) session->stream.cancel();
+        if (auto timer = session->events_timer.lock()) timer->cancel();
       });
     }
   }
@@ -275,6 +281,15 @@ struct Server::Impl {
       }
 
       Response response = co_await RunApp(request, asio::use_awaitable);
+      if (!response.event_topic.empty() && options.events && response.status == 200 &&
+          request.method == "GET") {
+        if (options.access_log) {
+          Log(request.remote_address, request.method, request.target, 200, 0, start);
+        }
+        co_await StreamEvents(session, response);
+        break;
+      }
+      if (!response.event_topic.empty()) response.body = FormatEvent(response.body);
       bool keep_alive = message.keep_alive() && !stopping;
       std::size_t bytes = 0;
       ec = co_await Write(*session, response, message.version(), request.method == "HEAD",
@@ -324,6 +339,50 @@ struct Server::Impl {
     auto [ec, written] = co_await bhttp::async_write(session.stream, out, kAwaitable);
     bytes = head ? 0 : length;
     co_return ec;
+  }
+
+  // Sends the event stream's headers and first event, then every event published on its
+  // topic, until the client goes away or the server stops. The connection then closes.
+  asio::awaitable<void> StreamEvents(std::shared_ptr<Session> session, Response& response) {
+    std::string out = "HTTP/1.1 200 OK\r\nConnection: close\r\nX-Accel-Buffering: no\r\n";
+    for (const auto& [name, value] : response.headers) {
+      if (name.empty() || name.find_first_of("\r\n: ") != std::string::npos ||
+          value.find_first_of("\r\n") != std::string::npos ||
+          beast::iequals(name, "Content-Length") || beast::iequals(name, "Connection")) {
+        continue;
+      }
+      out.append(name).append(": ").append(value).append("\r\n");
+    }
+    out.append("\r\n").append(FormatEvent(response.body));
+    auto timer = std::make_shared<asio::steady_timer>(session->stream.get_executor());
+    session->events_timer = timer;
+    const std::string topic = response.event_topic;
+    // Publish() runs on a worker thread: it only posts a cancel to this connection's strand.
+    // The stream takes pending events before each wait on the same strand, so an event
+    // published while it writes is not missed.
+    auto listener = options.events->Subscribe(
+        topic, [weak = std::weak_ptr(timer), executor = session->stream.get_executor()] {
+          asio::post(executor, [weak] {
+            if (auto t = weak.lock()) t->cancel();
+          });
+        });
+    while (!stopping) {
+      session->stream.expires_after(kWriteTimeout);
+      auto [write_ec, written] =
+          co_await asio::async_write(session->stream, asio::buffer(out), kAwaitable);
+      if (write_ec) break;
+      out.clear();
+      while (out.empty() && !stopping) {
+        if (auto event = listener->Take()) {
+          out = std::move(*event);
+          break;
+        }
+        timer->expires_after(kEventKeepAlive);
+        auto [wait_ec] = co_await timer->async_wait(kAwaitable);
+        if (!wait_ec) out = ": keep-alive\n\n";
+      }
+    }
+    options.events->Unsubscribe(topic, listener);
   }
 
   // Answers a request the server refuses by itself, then closes the connection gently.

@@ -9,6 +9,7 @@
 #include <memory>
 #include <string>
 
+#include "http/event_hub.hpp"
 #include "http/message.hpp"
 #include "http/router.hpp"
 
@@ -22,6 +23,9 @@ struct ServerOptions final {
   std::size_t max_body_bytes = std::size_t{10} * 1024 * 1024;  // larger bodies get 413
   bool trust_proxy = false;  // honour X-Forwarded-For / X-Forwarded-Proto
   bool access_log = true;
+  // Where event streams subscribe (Response::EventStream); without it such a response is
+  // sent as one event and the connection closed, and the client reconnects later.
+  EventHub* events = nullptr;
 };
 
 // Every response is sent with Content-Length computed from its body. A HEAD response is sent

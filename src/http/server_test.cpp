@@ -371,6 +371,53 @@ TEST_F(ServerTest, StopBeforeRunReturnsAtOnce) {
   EXPECT_EQ(run.wait_for(std::chrono::seconds(5)), std::future_status::ready);
 }
 
+TEST(EventHubTest, FormatsEventsAndKeepsOnlyTheNewestForEachListener) {
+  EXPECT_EQ(FormatEvent("a\nb"), "data: a\ndata: b\n\n");
+  EXPECT_EQ(FormatEvent(""), "data: \n\n");
+  EventHub hub;
+  int wakes = 0;
+  auto listener = hub.Subscribe("t", [&] { ++wakes; });
+  hub.Publish("other", "x");
+  EXPECT_FALSE(listener->Take());
+  hub.Publish("t", "1");
+  hub.Publish("t", "2");
+  EXPECT_EQ(wakes, 2);
+  EXPECT_EQ(listener->Take(), "data: 2\n\n");
+  EXPECT_FALSE(listener->Take());
+  EXPECT_EQ(hub.Listeners("t"), 1u);
+  hub.Unsubscribe("t", listener);
+  EXPECT_EQ(hub.Listeners(), 0u);
+}
+
+TEST_F(ServerTest, StreamsPublishedEventsUntilTheServerStops) {
+  EventHub hub;
+  ServerOptions options;
+  options.events = &hub;
+  Start([](Request&) { return Response::EventStream("votes/1", "first\nlines"); }, options);
+  Client client(port());
+  client.WriteRaw("GET /events HTTP/1.1\r\nHost: localhost\r\n\r\n");
+  for (int i = 0; i < 500 && hub.Listeners("votes/1") == 0; ++i) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(10));
+  }
+  ASSERT_EQ(hub.Listeners("votes/1"), 1u);
+  hub.Publish("votes/1", "second");
+  std::this_thread::sleep_for(std::chrono::milliseconds(100));
+  EXPECT_TRUE(StopAndWait());
+  const std::string received = client.ReadUntilClosed();
+  EXPECT_NE(received.find("Content-Type: text/event-stream"), std::string::npos);
+  EXPECT_EQ(received.find("Content-Length"), std::string::npos);
+  EXPECT_NE(received.find("data: first\ndata: lines\n\n"), std::string::npos);
+  EXPECT_NE(received.find("data: second\n\n"), std::string::npos);
+  EXPECT_EQ(hub.Listeners(), 0u);
+}
+
+TEST_F(ServerTest, WithoutAHubAnEventStreamIsOneEvent) {
+  Start([](Request&) { return Response::EventStream("t", "only"); });
+  Client client(port());
+  const HttpResponse r = client.Send("GET", "/events");
+  EXPECT_EQ(r.body(), "data: only\n\n");
+}
+
 TEST_F(ServerTest, ListenFailureIsASentence) {
   Start(Echo());
   ServerOptions taken;

@@ -112,6 +112,28 @@ App::App(AppConfig config, db::Pool& pool)
   AddIssueRoutes(*this);
   AddSolutionRoutes(*this);
   AddVoteRoutes(*this);
+  if (config_.events) {
+    live_results_ = std::make_unique<LiveResults>([this](int64_t partnership, int64_t vote) {
+      try {
+        db::Pool::Lease db = pool_.Acquire();
+        if (auto fragment = LiveResultsFragment(*this, *db, partnership, vote, Now())) {
+          config_.events->Publish(VoteTopic(vote), *fragment);
+        }
+      } catch (const std::exception& e) {
+        spdlog::error("Live results of vote {} failed: {}", vote, e.what());
+      }
+    });
+  }
+}
+
+App::~App() = default;
+
+std::string App::Render(std::string_view view, Data data) const {
+  return views_.Render(view, std::move(data));
+}
+
+void App::VoteChanged(int64_t partnership_id, int64_t vote_id) {
+  if (live_results_) live_results_->Changed(partnership_id, vote_id);
 }
 
 int64_t App::Now() const {

@@ -10,11 +10,13 @@
 #include <optional>
 #include <string>
 
+#include "http/event_hub.hpp"
 #include "http/message.hpp"
 #include "http/router.hpp"
 #include "http/static_files.hpp"
 #include "store/connection.hpp"
 #include "web/context.hpp"
+#include "web/live_results.hpp"
 #include "web/views.hpp"
 
 namespace coproduce::web {
@@ -23,12 +25,14 @@ struct AppConfig final {
   std::filesystem::path resource_dir;              // holds templates/ and static/
   std::string base_url = "http://localhost:8080";  // for links in messages
   std::function<int64_t()> clock;                  // Unix seconds; the system clock when empty
-  std::string ballot_secret;  // keys ballot slots (domain/votes.hpp); 32 bytes or more
+  std::string ballot_secret;         // keys ballot slots (domain/votes.hpp); 32 bytes or more
+  http::EventHub* events = nullptr;  // live results are pushed here when set
 };
 
 class App final {
  public:
   App(AppConfig config, db::Pool& pool);
+  ~App();
   // Answers one request. Never throws: an unexpected error becomes the 500 page.
   http::Response Handle(http::Request& request);
   // The page for a status the server produces itself (400, 413, 500).
@@ -48,6 +52,11 @@ class App final {
   // or only needs its form shown again with errors.
   std::optional<http::Response> Refusal(Context& ctx, const domain::Outcome& outcome) const;
 
+  // For handlers: renders a template alone, outside the layout (fragments, partials).
+  std::string Render(std::string_view view, Data data) const;
+  // For handlers after a ballot: live results of the vote are pushed to its listeners.
+  void VoteChanged(int64_t partnership_id, int64_t vote_id);
+
   using PageHandler = std::function<http::Response(App&, Context&)>;
   // Routes whose pattern has {slug} load the partnership and the actor's role first
   // (404 when there is no such partnership).
@@ -63,7 +72,15 @@ class App final {
   Views views_;
   http::StaticFiles static_files_;
   http::Router router_;
+  std::unique_ptr<LiveResults> live_results_;  // only with config_.events
 };
+
+// The topic of a vote's live results, and the HTML that replaces #live-results on its
+// results page (vote_pages.cpp); nothing when the vote is not showing live results.
+std::string VoteTopic(int64_t vote_id);
+std::optional<std::string> LiveResultsFragment(const App& app, db::Connection& db,
+                                               int64_t partnership_id, int64_t vote_id,
+                                               int64_t now);
 
 // Route groups, each in its own file.
 void AddAccountRoutes(App& app);

@@ -338,6 +338,7 @@ http::Response PostBallot(App& app, Context& ctx) {
                                        fields, organisation, app.config().ballot_secret);
   if (auto refusal = app.Refusal(ctx, cast.outcome)) return std::move(*refusal);
   if (!cast.outcome.ok()) return VotePage(app, ctx, *vote, 422, cast.outcome.errors, &fields);
+  app.VoteChanged(ctx.partnership->id, vote->id);
   Data data;
   data.set("id", std::to_string(vote->id));
   data.set("title", vote->title);
@@ -414,6 +415,7 @@ http::Response PostPaper(App& app, Context& ctx) {
   if (!entered.outcome.ok()) {
     return PaperPage(app, ctx, *vote, 422, fields, entered.outcome.errors, "");
   }
+  app.VoteChanged(ctx.partnership->id, vote->id);
   return PaperPage(app, ctx, *vote, 200, {}, {}, entered.receipt);
 }
 
@@ -539,37 +541,32 @@ void AddStages(Data& data, const domain::Vote& vote, const tally::Result& result
   data.set("stages", stages);
 }
 
-http::Response Results(App& app, Context& ctx) {
-  const auto vote = FindVoteOf(ctx);
-  if (!vote) return app.Error(ctx, 404);
-  const bool closed = vote->IsClosed(ctx.now);
-  if (!closed && !(vote->live_results && vote->IsOpen(ctx.now))) {
-    return app.Error(ctx, 409, "The results are not out yet",
-                     "The results will be here when the vote closes on " +
-                         domain::FormatUkTime(vote->closes_at) + " (UK time).");
-  }
-  const domain::StoredBallots stored = domain::LoadBallots(ctx.db, *vote);
-  const tally::Result result = domain::CountVote(*vote, stored);
-  const domain::VoteMethod& method = vote->Method();
+// What the results page and its live fragment show.
+Data ResultsData(db::Connection& db, int64_t partnership_id, const domain::Vote& vote,
+                 int64_t now) {
+  const bool closed = vote.IsClosed(now);
+  const domain::StoredBallots stored = domain::LoadBallots(db, vote);
+  const tally::Result result = domain::CountVote(vote, stored);
+  const domain::VoteMethod& method = vote.Method();
   Data data;
-  data.set("id", std::to_string(vote->id));
-  data.set("title", vote->title);
+  data.set("id", std::to_string(vote.id));
+  data.set("title", vote.title);
   data.set("live", !closed);
   data.set("closed", closed);
-  data.set("status", StatusSentence(*vote, ctx.now));
+  data.set("status", StatusSentence(vote, now));
   data.set("voters", std::to_string(stored.voters));
   data.set("paper", std::to_string(stored.paper));
   data.set("method", std::string(method.label));
   data.set("method_explanation", std::string(method.explanation));
-  data.set("weighting", WeightingSentence(*vote));
+  data.set("weighting", WeightingSentence(vote));
   List winners;
   int64_t spent = 0;
   for (const std::string& w : result.winners) {
     Data item;
     if (method.budgeting) {
       const std::size_t position = static_cast<std::size_t>(std::stoi(w) - 1);
-      item.set("title", vote->options.at(position).title);
-      const int64_t cost = vote->options.at(position).cost_pence.value_or(0);
+      item.set("title", vote.options.at(position).title);
+      const int64_t cost = vote.options.at(position).cost_pence.value_or(0);
       item.set("cost", domain::FormatPounds(cost));
       spent += cost;
     } else {
@@ -582,18 +579,18 @@ http::Response Results(App& app, Context& ctx) {
   data.set("budgeting", method.budgeting);
   if (method.budgeting) {
     data.set("spent", domain::FormatPounds(spent));
-    data.set("budget", domain::FormatPounds(vote->budget_pence.value_or(0)));
+    data.set("budget", domain::FormatPounds(vote.budget_pence.value_or(0)));
   }
   if (result.lot_seed) data.set("lot_seed", std::to_string(*result.lot_seed));
 
-  const domain::Support support = domain::SupportFor(*vote, stored);
+  const domain::Support support = domain::SupportFor(vote, stored);
   std::vector<Bar> bars;
   List table;
-  for (std::size_t p = 0; p < vote->options.size(); ++p) {
+  for (std::size_t p = 0; p < vote.options.size(); ++p) {
     const std::string text = FormatValue(support.values[p], support.average);
-    bars.push_back({vote->options[p].title, support.values[p], text});
+    bars.push_back({vote.options[p].title, support.values[p], text});
     Data row;
-    row.set("title", vote->options[p].title);
+    row.set("title", vote.options[p].title);
     row.set("value", text);
     table.push_back(row);
   }
@@ -601,7 +598,7 @@ http::Response Results(App& app, Context& ctx) {
   data.set("support", table);
   data.set("chart", BarChartSvg("support-chart", support.measure + " for each option",
                                 support.measure + " for each option. " + DescribeBars(bars), bars));
-  AddStages(data, *vote, result);
+  AddStages(data, vote, result);
 
   std::vector<std::pair<std::string, std::function<bool(std::size_t)>>> sectors;
   for (domain::Sector s : domain::kSectors) {
@@ -611,7 +608,7 @@ http::Response Results(App& app, Context& ctx) {
     });
   }
   std::vector<std::pair<std::string, std::function<bool(std::size_t)>>> localities;
-  for (const auto& l : domain::ListLocalities(ctx.db, ctx.partnership->id)) {
+  for (const auto& l : domain::ListLocalities(db, partnership_id)) {
     const int64_t id = l.id;
     localities.emplace_back(l.name,
                             [&stored, id](std::size_t i) { return stored.locality[i] == id; });
@@ -619,15 +616,16 @@ http::Response Results(App& app, Context& ctx) {
   localities.emplace_back("No locality given",
                           [&stored](std::size_t i) { return stored.locality[i] == 0; });
   List breakdowns;
-  breakdowns.push_back(Breakdown(support.measure + " by sector", *vote, stored, sectors));
-  breakdowns.push_back(Breakdown(support.measure + " by locality", *vote, stored, localities));
+  breakdowns.push_back(Breakdown(support.measure + " by sector", vote, stored, sectors));
+  breakdowns.push_back(Breakdown(support.measure + " by locality", vote, stored, localities));
   data.set("breakdowns", breakdowns);
 
   List downloads;
   if (closed) {
+    const std::string base = "/votes/" + std::to_string(vote.id) + "/ballots/";
     const auto add = [&](const std::string& format, const std::string& label) {
       Data d;
-      d.set("href", VotePath(ctx, vote->id) + "/ballots/" + format);
+      d.set("path", base + format);
       d.set("label", label);
       downloads.push_back(d);
     };
@@ -644,7 +642,37 @@ http::Response Results(App& app, Context& ctx) {
     }
   }
   data.set("downloads", downloads);
-  return app.Page(ctx, 200, "vote_results", "Results: " + vote->title, std::move(data));
+  return data;
+}
+
+bool ShowsResults(const domain::Vote& vote, int64_t now) {
+  return vote.IsClosed(now) || (vote.live_results && vote.IsOpen(now));
+}
+
+http::Response Results(App& app, Context& ctx) {
+  const auto vote = FindVoteOf(ctx);
+  if (!vote) return app.Error(ctx, 404);
+  if (!ShowsResults(*vote, ctx.now)) {
+    return app.Error(ctx, 409, "The results are not out yet",
+                     "The results will be here when the vote closes on " +
+                         domain::FormatUkTime(vote->closes_at) + " (UK time).");
+  }
+  return app.Page(ctx, 200, "vote_results", "Results: " + vote->title,
+                  ResultsData(ctx.db, ctx.partnership->id, *vote, ctx.now));
+}
+
+// The live results as an event stream: the results now, then each recount. A vote that is
+// not showing live results answers 204, which tells the browser to stop asking.
+http::Response ResultEvents(App& app, Context& ctx) {
+  const auto vote = FindVoteOf(ctx);
+  if (!vote) return app.Error(ctx, 404);
+  auto fragment = LiveResultsFragment(app, ctx.db, ctx.partnership->id, vote->id, ctx.now);
+  if (!fragment) {
+    http::Response none;
+    none.status = 204;
+    return none;
+  }
+  return http::Response::EventStream(VoteTopic(vote->id), std::move(*fragment));
 }
 
 // The anonymised ballots: no organisation, in the stored (random) order.
@@ -689,6 +717,16 @@ http::Response Ballots(App& app, Context& ctx) {
 
 }  // namespace
 
+std::string VoteTopic(int64_t vote_id) { return "vote/" + std::to_string(vote_id); }
+
+std::optional<std::string> LiveResultsFragment(const App& app, db::Connection& db,
+                                               int64_t partnership_id, int64_t vote_id,
+                                               int64_t now) {
+  const auto vote = domain::FindVote(db, partnership_id, vote_id);
+  if (!vote || !vote->live_results || !vote->IsOpen(now)) return std::nullopt;
+  return app.Render("_vote_results_live", ResultsData(db, partnership_id, *vote, now));
+}
+
 void AddVoteRoutes(App& app) {
   app.Route("GET", "/p/{slug}/forums/{id}/votes/new", GetNew);
   app.Route("POST", "/p/{slug}/forums/{id}/votes/new", PostNew);
@@ -698,6 +736,7 @@ void AddVoteRoutes(App& app) {
   app.Route("GET", "/p/{slug}/votes/{id}/paper", GetPaper);
   app.Route("POST", "/p/{slug}/votes/{id}/paper", PostPaper);
   app.Route("GET", "/p/{slug}/votes/{id}/results", Results);
+  app.Route("GET", "/p/{slug}/votes/{id}/results/events", ResultEvents);
   app.Route("GET", "/p/{slug}/votes/{id}/ballots/{format}", Ballots);
 }
 

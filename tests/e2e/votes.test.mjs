@@ -143,6 +143,28 @@ scenario('a ranked vote with secret ballots, receipts, paper ballots and live re
     assert.match(await chart.getAttribute('aria-labelledby'), /support-chart-title/);
   });
 
+  // The live results update without a reload when another ballot comes in.
+  const watcher = await launchBrowser();
+  try {
+    const page = await firstPage(watcher);
+    await visit(page, `${votePath}/results`);
+    await page.evaluate(() => { window.notReloaded = true; });
+    assert.ok((await mainText(page)).includes('3 ballots were cast'));
+    await asPerson(demo.facilitator, async (other) => {
+      await visit(other, `${votePath}/paper`);
+      await ui.ballot.sectorLabel(other, 'community').click();
+      await ui.ballot.option(other, 'Volunteer minibus').selectOption('1');
+      await follow(other, ui.ballot.enter(other));
+    });
+    await page.waitForFunction(
+      () => document.getElementById('live-results').textContent.includes('4 ballots were cast'),
+      null, { timeout: 10_000 });
+    assert.equal(await page.evaluate(() => window.notReloaded), true, 'updated in place');
+    assert.match(await page.locator('#live-status').innerText(), /Results updated/);
+  } finally {
+    await watcher.close();
+  }
+
   // Anyone can check a receipt, without signing in.
   const context = await launchBrowser();
   try {
