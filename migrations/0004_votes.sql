@@ -16,7 +16,7 @@ CREATE TABLE votes (
   dots INTEGER NOT NULL DEFAULT 0,
   max_score INTEGER NOT NULL DEFAULT 0,
   budget_pence INTEGER,
-  eligibility TEXT NOT NULL CHECK (eligibility IN ('members', 'organisations')),
+  eligibility TEXT NOT NULL CHECK (eligibility IN ('members', 'organisations', 'sessions')),
   weighting TEXT NOT NULL CHECK (weighting IN ('person', 'organisation', 'sector')),
   opens_at INTEGER NOT NULL,
   closes_at INTEGER NOT NULL,

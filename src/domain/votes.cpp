@@ -97,6 +97,10 @@ Vote VoteFromRow(db::Connection& db, const db::Row& r) {
   v.closes_at = r.Int(11);
   v.live_results = r.Int(12) != 0;
   v.lot_seed = static_cast<uint64_t>(r.Int(13));
+  for (const db::Row& s : db.Query(
+           "SELECT session_id FROM vote_sessions WHERE vote_id = $1 ORDER BY session_id", {v.id})) {
+    v.session_ids.push_back(s.Int(0));
+  }
   for (const db::Row& o : db.Query(
            "SELECT position, COALESCE(solution_id, 0), title, cost_pence FROM vote_options WHERE "
            "vote_id = $1 ORDER BY position",
@@ -450,8 +454,23 @@ Outcome CreateVote(db::Connection& db, int64_t now, const Actor& actor, int64_t 
     }
   }
   const std::string eligibility = TrimField(input.eligibility);
-  if (eligibility != "members" && eligibility != "organisations") {
+  std::vector<int64_t> sessions;
+  if (eligibility != "members" && eligibility != "organisations" && eligibility != "sessions") {
     errors.push_back({"eligibility", "Choose who can vote."});
+  } else if (eligibility == "sessions") {
+    for (const std::string& raw : input.session_ids) {
+      const auto id = ParseNumber(raw);
+      if (!id ||
+          db.Query("SELECT 1 FROM forum_sessions WHERE id = $1 AND forum_id = $2", {*id, forum_id})
+              .empty()) {
+        sessions.clear();
+        break;
+      }
+      sessions.push_back(*id);
+    }
+    if (sessions.empty()) {
+      errors.push_back({"eligibility", "Choose the forum's sessions whose participants can vote."});
+    }
   }
   const std::string weighting = TrimField(input.weighting);
   if (weighting != "person" && weighting != "organisation" && weighting != "sector") {
@@ -486,6 +505,11 @@ Outcome CreateVote(db::Connection& db, int64_t now, const Actor& actor, int64_t 
              static_cast<int64_t>(lot_seed & 0x7fffffffffffffff),
              actor.person_id ? db::Value(actor.person_id) : db::Value(nullptr), now})[0]
           .Int(0);
+  for (int64_t session : sessions) {
+    db.Execute(
+        "INSERT INTO vote_sessions (vote_id, session_id) VALUES ($1, $2) ON CONFLICT DO NOTHING",
+        {id, session});
+  }
   for (std::size_t p = 0; p < shortlist.size(); ++p) {
     const Solution& s = shortlist[p];
     db.Execute(
@@ -558,6 +582,15 @@ CastResult CastBallot(db::Connection& db, int64_t now, const Actor& actor, int64
   if (vote->eligibility == "organisations" && !standing) {
     return {Outcome::Conflict("In this vote each organisation has one ballot, and you do not "
                               "represent an organisation in this partnership."),
+            "", false};
+  }
+  if (vote->eligibility == "sessions" &&
+      db.Query("SELECT 1 FROM session_registrations r JOIN vote_sessions v ON v.session_id = "
+               "r.session_id WHERE v.vote_id = $1 AND r.person_id = $2 AND r.status = 'confirmed'",
+               {vote->id, actor.person_id})
+          .empty()) {
+    return {Outcome::Conflict("This vote is for the people who had a place at the forum's "
+                              "sessions, and you did not have one."),
             "", false};
   }
   const ParsedBallot parsed = ParseBallotForm(*vote, fields);

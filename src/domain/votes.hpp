@@ -63,8 +63,9 @@ struct Vote final {
   int64_t dots = 0;
   int64_t max_score = 0;
   std::optional<int64_t> budget_pence;
-  std::string eligibility;  // "members" or "organisations"
-  std::string weighting;    // "person", "organisation" or "sector"
+  std::string eligibility;           // "members", "organisations" or "sessions"
+  std::vector<int64_t> session_ids;  // for "sessions": those registered for any of these
+  std::string weighting;             // "person", "organisation" or "sector"
   int64_t opens_at = 0;
   int64_t closes_at = 0;
   bool live_results = false;
@@ -90,6 +91,7 @@ struct VoteInput final {
   std::string opens_at;
   std::string closes_at;
   bool live_results = false;
+  std::vector<std::string> session_ids;  // eligibility "sessions"
 };
 
 // UK local time (GMT, or BST from the last Sunday of March to the last Sunday of October,

@@ -8,6 +8,7 @@
 #include "domain/demo.hpp"
 #include "domain/forums.hpp"
 #include "domain/partnerships.hpp"
+#include "domain/sessions.hpp"
 #include "domain/solutions.hpp"
 #include "domain/testing/test_database.hpp"
 
@@ -62,7 +63,8 @@ class VotesTest : public ::testing::Test {
             std::move(weighting),
             "2030-04-01T09:00",
             "2030-04-08T17:00",
-            false};
+            false,
+            {}};
   }
   // A vote set up and open: returns it; `now_` is inside its opening hours.
   Vote OpenVote(const std::string& method, const std::string& weighting = "person",
@@ -315,6 +317,32 @@ TEST_F(VotesTest, EqualSharesFundsWhatFitsTheBudget) {
   EXPECT_LE(spent, 6'000'000);
   EXPECT_FALSE(result.winners.empty());
   EXPECT_EQ(result.explanation["rule"], "equal shares");
+}
+
+TEST_F(VotesTest, ASessionVoteIsForThoseWithAPlaceAtTheChosenSessions) {
+  const int64_t session = CreateForumSession(db(), kNow, facilitator_, pid_, forum_,
+                                             {"Forum day", "in-person", "Eastfield Hall", "",
+                                              "2030-03-20T10:00", "2030-03-20T15:00", "40"})
+                              .id;
+  ASSERT_TRUE(Register(db(), kNow, member_, pid_, session, {}, "http://x").outcome.ok());
+  ShortlistAll();
+  Phase(Phase::kPrioritise);
+  VoteInput input = Input("approval");
+  input.eligibility = "sessions";
+  EXPECT_EQ(CreateVote(db(), kNow, facilitator_, pid_, forum_, input, 1).status,
+            Outcome::Status::kInvalid);  // no session chosen
+  input.session_ids = {std::to_string(session)};
+  const Outcome created = CreateVote(db(), kNow, facilitator_, pid_, forum_, input, 1);
+  ASSERT_TRUE(created.ok());
+  const Vote vote = *FindVote(db(), pid_, created.id);
+  EXPECT_EQ(vote.session_ids, (std::vector<int64_t>{session}));
+  EXPECT_TRUE(
+      CastBallot(db(), now_, member_, pid_, vote.id, {{"o0", "yes"}}, 0, kSecret).outcome.ok());
+  const Actor absent = AddMember(1);
+  EXPECT_EQ(
+      CastBallot(db(), now_, absent, pid_, vote.id, {{"o0", "yes"}}, 0, kSecret).outcome.status,
+      Outcome::Status::kConflict);
+  EXPECT_EQ(Count("ballots"), 1);
 }
 
 // 200 voters submit at once, each twice (a double click): exactly 200 ballots are stored.

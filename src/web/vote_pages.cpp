@@ -131,7 +131,8 @@ http::Response PostNew(App& app, Context& ctx) {
                                 f.Get("weighting"),
                                 f.Get("opens_at"),
                                 f.Get("closes_at"),
-                                f.Get("live_results") == "yes"};
+                                f.Get("live_results") == "yes",
+                                f.GetAll("sessions")};
   // The seed for ties left to chance: fixed when the vote is set up, shown with the result.
   const uint64_t seed =
       std::stoull(domain::HashToken(domain::RandomToken()).substr(0, 15), nullptr, 16);
