@@ -394,8 +394,8 @@ Outcome RecordAttendance(db::Connection& db, int64_t now, const Actor& actor,
   return Outcome::Ok(session_id);
 }
 
-std::string SessionsCalendar(const std::vector<ForumSession>& sessions, const std::string& base_url,
-                             const std::string& partnership_slug, const std::string& name) {
+std::string SessionsCalendar(const std::vector<std::pair<ForumSession, std::string>>& sessions,
+                             const std::string& base_url, const std::string& name) {
   std::string out;
   AddLine(out, "BEGIN:VCALENDAR");
   AddLine(out, "VERSION:2.0");
@@ -405,7 +405,7 @@ std::string SessionsCalendar(const std::vector<ForumSession>& sessions, const st
   AddLine(out, "X-WR-CALNAME:" + IcsText(name));
   const std::string host =
       base_url.substr(base_url.find("://") == std::string::npos ? 0 : base_url.find("://") + 3);
-  for (const ForumSession& s : sessions) {
+  for (const auto& [s, partnership_slug] : sessions) {
     const std::string url =
         base_url + "/p/" + partnership_slug + "/sessions/" + std::to_string(s.id);
     AddLine(out, "BEGIN:VEVENT");

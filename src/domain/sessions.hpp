@@ -102,9 +102,10 @@ Outcome RecordAttendance(db::Connection& db, int64_t now, const Actor& actor,
                          int64_t partnership_id, int64_t session_id,
                          const std::vector<int64_t>& attended);
 
-// RFC 5545: one VEVENT per session, times in UTC, lines folded at 75 octets, CRLF.
-std::string SessionsCalendar(const std::vector<ForumSession>& sessions, const std::string& base_url,
-                             const std::string& partnership_slug, const std::string& name);
+// RFC 5545: one VEVENT per session (with its partnership's slug, for its link), times in
+// UTC, lines folded at 75 octets, CRLF line ends.
+std::string SessionsCalendar(const std::vector<std::pair<ForumSession, std::string>>& sessions,
+                             const std::string& base_url, const std::string& name);
 // The person's feed token, made on first use; the token itself is only returned, the
 // database keeps its hash, so a lost address is replaced by making a new one.
 std::string NewCalendarFeedToken(db::Connection& db, int64_t now, int64_t person_id);

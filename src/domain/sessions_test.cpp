@@ -136,10 +136,10 @@ TEST_F(SessionsTest, AccessNeedsAndAttendanceAreForFacilitators) {
 }
 
 TEST_F(SessionsTest, CalendarsFollowRfc5545) {
-  auto sessions = ListForumSessions(db(), pid_, forum_);
-  sessions[0].title =
-      "Forum day; food, talks and a very long title that goes past the limit of a line";
-  const std::string ics = SessionsCalendar(sessions, "https://coproduce.example", "test", "Forum");
+  auto session = ListForumSessions(db(), pid_, forum_).at(0);
+  session.title = "Forum day; food, talks and a very long title that goes past the limit of a line";
+  const std::string ics =
+      SessionsCalendar({{session, "test"}}, "https://coproduce.example", "Forum");
   EXPECT_TRUE(ics.starts_with("BEGIN:VCALENDAR\r\nVERSION:2.0\r\n"));
   EXPECT_TRUE(ics.ends_with("END:VCALENDAR\r\n"));
   EXPECT_NE(ics.find("DTSTART:20300410T090000Z\r\n"), std::string::npos);  // 10:00 BST

@@ -112,6 +112,7 @@ App::App(AppConfig config, db::Pool& pool)
   AddIssueRoutes(*this);
   AddSolutionRoutes(*this);
   AddVoteRoutes(*this);
+  AddSessionRoutes(*this);
   if (config_.events) {
     live_results_ = std::make_unique<LiveResults>([this](int64_t partnership, int64_t vote) {
       try {

@@ -91,5 +91,6 @@ void AddForumRoutes(App& app);
 void AddIssueRoutes(App& app);
 void AddSolutionRoutes(App& app);
 void AddVoteRoutes(App& app);
+void AddSessionRoutes(App& app);
 
 }  // namespace coproduce::web

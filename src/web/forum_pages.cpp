@@ -3,6 +3,7 @@
 #include "domain/forums.hpp"
 #include "domain/issues.hpp"
 #include "domain/permissions.hpp"
+#include "domain/sessions.hpp"
 #include "domain/solutions.hpp"
 #include "domain/votes.hpp"
 #include "web/app.hpp"
@@ -89,6 +90,20 @@ http::Response View(App& app, Context& ctx) {
   }
   data.set("steps", PhaseSteps(forum->phase));
   data.set("can_manage", domain::Can(ctx.actor, domain::Action::kManageForums));
+
+  List sessions;
+  for (const auto& s : domain::ListForumSessions(ctx.db, ctx.partnership->id, forum->id)) {
+    Data item;
+    item.set("id", std::to_string(s.id));
+    item.set("title", s.title);
+    item.set("when", domain::FormatUkTime(s.starts_at));
+    item.set("format", std::string(domain::FormatLabel(s.format)));
+    const int left = std::max(0, s.capacity - s.confirmed);
+    item.set("places", left == 0 ? std::string("Full (waiting list)") : std::to_string(left));
+    sessions.push_back(item);
+  }
+  data.set("sessions", sessions);
+  data.set("no_sessions", sessions.empty());
 
   List issues;
   for (const auto& issue : domain::ListIssues(ctx.db, ctx.partnership->id, forum->id)) {

@@ -295,5 +295,75 @@ TEST_F(ForumPagesTest, AVoteFromSetUpToResultsAndRecount) {
   EXPECT_EQ(client_.Get(vote + "/ballots/pb").status, 404);  // not a budget vote
 }
 
+TEST_F(ForumPagesTest, SessionsTakeRegistrationsWithAWaitingListAndGiveCalendars) {
+  client_.SignIn(kFacilitator, domain::kDemoMemberPassword);
+  const std::string form = ForumPath() + "/sessions/new";
+  ASSERT_EQ(client_.Get(form).status, 200);
+  const auto when = [&](int64_t seconds) {
+    return domain::FormatUkTimeInput(client_.now + seconds);
+  };
+  const http::Response bad =
+      client_.Post(form, {{"title", "Forum day"}, {"format", "online"}, {"capacity", "many"}});
+  EXPECT_EQ(bad.status, 422);
+  EXPECT_TRUE(Contains(bad.body, "Enter the link people use to join online."));
+  const http::Response created = client_.Post(form, {{"title", "Forum day"},
+                                                     {"format", "in-person"},
+                                                     {"venue", "Eastfield Hall"},
+                                                     {"starts_at", when(86400)},
+                                                     {"ends_at", when(90000)},
+                                                     {"capacity", "1"}});
+  ASSERT_EQ(created.status, 303);
+  const std::string session(created.Header("Location"));
+  EXPECT_TRUE(Contains(client_.Get(ForumPath()).body, "Forum day"));
+
+  client_.SignIn(domain::kDemoMemberEmail, domain::kDemoMemberPassword);
+  ASSERT_EQ(client_.Post(session + "/register", {{"access_needs", "Step-free access"}}).status,
+            303);
+  EXPECT_TRUE(Contains(client_.Get(session).body, "You have a place at this session."));
+  EXPECT_FALSE(Contains(client_.Get(session).body, "Step-free access"));  // facilitators only
+
+  // The public, without an account: a bad address is refused; then the waiting list.
+  TestClient& visitor = client_;
+  visitor.cookies().erase("coproduce_session");
+  const http::Response wrong =
+      visitor.Post(session + "/register", {{"full_name", "Ann Lee"}, {"email", "ann"}});
+  EXPECT_EQ(wrong.status, 422);
+  EXPECT_TRUE(Contains(wrong.body, "Enter an email address in the right format"));
+  const http::Response waiting =
+      visitor.Post(session + "/register", {{"full_name", "Ann Lee"}, {"email", "ann@example.org"}});
+  EXPECT_EQ(waiting.status, 200);
+  EXPECT_TRUE(Contains(waiting.body, "You are on the waiting list"));
+  const std::string body = domain::ListOutbox(visitor.db(), 1).at(0).body;
+  const auto at = body.find("/sessions/cancel/");
+  ASSERT_NE(at, std::string::npos);
+  const std::string cancel = body.substr(at, body.find('\n', at) - at);
+  EXPECT_EQ(visitor.Get(cancel).status, 200);
+  EXPECT_EQ(visitor.Get("/sessions/cancel/nonsense").status, 404);
+
+  const http::Response ics = visitor.Get(session + "/calendar");
+  EXPECT_EQ(ics.status, 200);
+  EXPECT_EQ(ics.Header("Content-Type"), "text/calendar; charset=utf-8");
+  EXPECT_TRUE(Contains(ics.body, "BEGIN:VEVENT\r\n"));
+
+  // Sam gives up the place: Ann moves up. The facilitator sees the access needs.
+  client_.SignIn(domain::kDemoMemberEmail, domain::kDemoMemberPassword);
+  ASSERT_EQ(client_.Post(session + "/cancel", {}).status, 303);
+  client_.SignIn(kFacilitator, domain::kDemoMemberPassword);
+  const http::Response list = client_.Get(session);
+  EXPECT_TRUE(Contains(list.body, "ann@example.org"));
+  EXPECT_TRUE(Contains(list.body, "Has a place"));
+  EXPECT_EQ(client_.Post(session + "/attendance", {{"attended", "2"}}).status, 303);
+
+  // A personal feed.
+  client_.SignIn(domain::kDemoMemberEmail, domain::kDemoMemberPassword);
+  const http::Response feed = client_.Post("/p/riverside/my-sessions/feed", {});
+  ASSERT_EQ(feed.status, 200);
+  const auto url = feed.body.find("http://test/calendar/");
+  ASSERT_NE(url, std::string::npos);
+  const std::string path = feed.body.substr(url + 11, feed.body.find('<', url) - url - 11);
+  EXPECT_EQ(client_.Get(path).status, 200);
+  EXPECT_EQ(client_.Get("/calendar/unknown").status, 404);
+}
+
 }  // namespace
 }  // namespace coproduce::web

@@ -7,6 +7,7 @@
 #include "domain/partnerships.hpp"
 #include "domain/permissions.hpp"
 #include "domain/security.hpp"
+#include "domain/sessions.hpp"
 #include "domain/solutions.hpp"
 #include "domain/votes.hpp"
 #include "tally/ballot_csv.hpp"
