@@ -8,6 +8,10 @@ export const demo = {
   admin: { email: 'admin@example.org', password: 'demo-admin-2026', name: 'Alex Morgan' },
   member: { email: 'sam.patel@example.org', password: 'demo-member-2026', name: 'Sam Patel' },
   facilitator: { email: 'jordan.reid@example.org', password: 'demo-member-2026', name: 'Jordan Reid' },
+  // A statutory member (Riverside and Hills Council) and a citizen who represents no
+  // organisation (community sector).
+  statutory: { email: 'eilidh.wilson7@example.org', password: 'demo-member-2026', name: 'Eilidh Wilson' },
+  citizen: { email: 'fiona.stewart5@example.org', password: 'demo-member-2026', name: 'Fiona Stewart' },
   forum: 'Riverside Third Sector Forum, spring 2027',
   issue: 'Too few buses to day services',
   locality: 'Eastfield',
@@ -128,6 +132,12 @@ export const text = {
   enterPaperBallot: 'Enter a paper ballot',
   enterTheBallot: 'Enter the ballot',
   paperEntered: 'Paper ballot entered',
+  addASession: 'Add a session',
+  addTheSession: 'Add the session',
+  register: 'Register',
+  youHaveAPlace: 'You have a place',
+  waitingList: 'You are on the waiting list',
+  saveAttendance: 'Save attendance',
 };
 
 // ---- Locators (page => Locator) ----
@@ -222,6 +232,28 @@ export const ui = {
     cost: (page) => ui.main(page).getByLabel(label('Cost in pounds')),
     submit: (page) => ui.main(page).getByRole('button', { name: text.proposeTheSolution }),
     shortlist: (page) => ui.main(page).getByRole('button', { name: text.addToShortlist }),
+  },
+  sessionForm: {
+    link: (page) => ui.main(page).getByRole('link', { name: text.addASession }),
+    title: (page) => ui.main(page).getByLabel(label('Title')),
+    formatLabel: (page, format) => ui.main(page).locator(`label[for="format-${format}"]`),
+    venue: (page) => ui.main(page).getByLabel(label('Venue')),
+    startsAt: (page) => ui.main(page).getByLabel(label('Starts')),
+    endsAt: (page) => ui.main(page).getByLabel(label('Ends')),
+    capacity: (page) => ui.main(page).getByLabel(label('Places')),
+    submit: (page) => ui.main(page).getByRole('button', { name: text.addTheSession }),
+  },
+  sessionPage: {
+    fullName: (page) => ui.main(page).getByLabel(label('Your name')),
+    email: (page) => ui.main(page).getByLabel(label('Email address')),
+    accessNeeds: (page) => ui.main(page).getByLabel(label('Access needs')),
+    register: (page) => ui.main(page).getByRole('button', { name: text.register, exact: true }),
+    cancel: (page) => ui.main(page).getByRole('button', { name: /^Cancel my/ }),
+    attended: (page, name) => ui.main(page).getByLabel(`${name} came`),
+    // The design system draws the box on the label, so people click the label.
+    attendedLabel: (page, name) => ui.main(page).locator('label').filter({ hasText: `${name} came` }),
+    saveAttendance: (page) => ui.main(page).getByRole('button', { name: text.saveAttendance }),
+    registrations: (page) => ui.main(page).getByRole('table', { name: /^Registrations/ }),
   },
   voteForm: {
     link: (page) => ui.main(page).getByRole('link', { name: text.setUpAVote }),
