@@ -4,7 +4,7 @@ JOBS ?= $(shell nproc)
 DATA ?= data
 PORT ?= 8080
 
-.PHONY: run test build deps unit e2e bench bench-tally format format-check tidy sanitize clean
+.PHONY: run test build deps unit e2e bench bench-tally bench-forum format format-check tidy sanitize clean
 
 run: build
 	./$(BUILD)/coproduce demo --data $(DATA)
@@ -31,6 +31,9 @@ bench: build
 	./bench/run
 
 # The vote-counting engine against the npm packages votes and caritat (bench-only folder).
+bench-forum: build
+	./bench/forum 10
+
 bench-tally: build
 	npm ci --ignore-scripts --no-audit --no-fund --loglevel=error --prefix bench/js
 	./bench/tally

@@ -68,8 +68,8 @@ std::string BallotSecret(const std::string& data_dir) {
       std::ofstream out(path, std::ios::binary);
       out << secret;
     }
-    std::filesystem::permissions(path, std::filesystem::perms::owner_read |
-                                           std::filesystem::perms::owner_write);
+    std::filesystem::permissions(
+        path, std::filesystem::perms::owner_read | std::filesystem::perms::owner_write);
   }
   std::ifstream in(path, std::ios::binary);
   std::string secret((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
@@ -85,12 +85,21 @@ int Serve(const std::string& host, int port, const std::string& data_dir, std::s
   OpenAndMigrate(data_dir, false);
   const std::string path = DatabasePath(data_dir);
   const int cores = static_cast<int>(std::max(1u, std::thread::hardware_concurrency()));
-  const int workers = 2 * cores;
+  // Ballots wait for their group's commit (web/ballot_box.hpp) on the worker that took them,
+  // so a group can only be as large as the workers waiting: more workers than cores, most of
+  // them waiting at any time, make larger groups and fewer syncs.
+  const int workers = 8 * cores;
   db::Pool pool([path] { return db::OpenSqlite(path); }, static_cast<size_t>(workers));
   if (base_url.empty())
     base_url = "http://" + (host == "0.0.0.0" ? "localhost" : host) + ":" + std::to_string(port);
   http::EventHub events;
-  web::App app({ResourceDir(), base_url, {}, BallotSecret(data_dir), &events}, pool);
+  web::App app({ResourceDir(),
+                base_url,
+                {},
+                BallotSecret(data_dir),
+                &events,
+                [path] { return db::OpenSqlite(path); }},
+               pool);
   http::ServerOptions options;
   options.host = host;
   options.port = static_cast<uint16_t>(port);

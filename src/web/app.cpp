@@ -113,11 +113,14 @@ App::App(AppConfig config, db::Pool& pool)
   AddSolutionRoutes(*this);
   AddVoteRoutes(*this);
   AddSessionRoutes(*this);
+  if (config_.ballot_connection) {
+    ballot_box_ = std::make_unique<BallotBox>(config_.ballot_connection());
+  }
   if (config_.events) {
     live_results_ = std::make_unique<LiveResults>([this](int64_t partnership, int64_t vote) {
       try {
         db::Pool::Lease db = pool_.Acquire();
-        if (auto fragment = LiveResultsFragment(*this, *db, partnership, vote, Now())) {
+        if (auto fragment = RenderLiveFragment(*db, partnership, vote)) {
           config_.events->Publish(VoteTopic(vote), *fragment);
         }
       } catch (const std::exception& e) {
@@ -129,8 +132,52 @@ App::App(AppConfig config, db::Pool& pool)
 
 App::~App() = default;
 
+domain::CastResult App::CastBallot(db::Connection& db,
+                                   const std::function<domain::CastResult(db::Connection&)>& cast) {
+  if (ballot_box_) return ballot_box_->Submit(cast);
+  return cast(db);
+}
+
 std::string App::Render(std::string_view view, Data data) const {
   return views_.Render(view, std::move(data));
+}
+
+std::optional<std::string> App::RenderLiveFragment(db::Connection& db, int64_t partnership_id,
+                                                   int64_t vote_id) {
+  auto fragment = LiveResultsFragment(*this, db, partnership_id, vote_id, Now());
+  std::lock_guard lock(fragments_mutex_);
+  if (fragment) {
+    fragments_[vote_id] = {std::chrono::steady_clock::now(), *fragment};
+  } else {
+    fragments_.erase(vote_id);
+  }
+  return fragment;
+}
+
+std::optional<std::string> App::LiveFragment(db::Connection& db, int64_t partnership_id,
+                                             int64_t vote_id) {
+  {
+    std::lock_guard lock(fragments_mutex_);
+    const auto it = fragments_.find(vote_id);
+    if (it != fragments_.end() &&
+        std::chrono::steady_clock::now() - it->second.made < std::chrono::seconds(1)) {
+      return it->second.html;
+    }
+  }
+  return RenderLiveFragment(db, partnership_id, vote_id);
+}
+
+std::optional<Data> App::ClosedResults(int64_t vote_id) {
+  std::lock_guard lock(fragments_mutex_);
+  const auto it = closed_results_.find(vote_id);
+  if (it == closed_results_.end()) return std::nullopt;
+  return it->second;
+}
+
+void App::KeepClosedResults(int64_t vote_id, const Data& data) {
+  std::lock_guard lock(fragments_mutex_);
+  closed_results_.erase(vote_id);
+  closed_results_.emplace(vote_id, Data(data));
 }
 
 void App::VoteChanged(int64_t partnership_id, int64_t vote_id) {

@@ -3,10 +3,13 @@
 // socket by building an http::Request and calling Handle().
 #pragma once
 
+#include <chrono>
 #include <cstdint>
 #include <filesystem>
 #include <functional>
+#include <map>
 #include <memory>
+#include <mutex>
 #include <optional>
 #include <string>
 
@@ -15,6 +18,7 @@
 #include "http/router.hpp"
 #include "http/static_files.hpp"
 #include "store/connection.hpp"
+#include "web/ballot_box.hpp"
 #include "web/context.hpp"
 #include "web/live_results.hpp"
 #include "web/views.hpp"
@@ -27,6 +31,9 @@ struct AppConfig final {
   std::function<int64_t()> clock;                  // Unix seconds; the system clock when empty
   std::string ballot_secret;         // keys ballot slots (domain/votes.hpp); 32 bytes or more
   http::EventHub* events = nullptr;  // live results are pushed here when set
+  // Opens the connection that commits ballots in durable groups (web/ballot_box.hpp); when
+  // empty, ballots are written on the request's own connection.
+  std::function<std::unique_ptr<db::Connection>()> ballot_connection;
 };
 
 class App final {
@@ -54,6 +61,18 @@ class App final {
 
   // For handlers: renders a template alone, outside the layout (fragments, partials).
   std::string Render(std::string_view view, Data data) const;
+  // For handlers: casts a ballot durably (through the ballot box when there is one, else on
+  // `db`).
+  domain::CastResult CastBallot(db::Connection& db,
+                                const std::function<domain::CastResult(db::Connection&)>& cast);
+  // For handlers: a vote's live results fragment (LiveResultsFragment), recounted at most
+  // once a second however many pages ask, so that a thousand listeners cost one count.
+  std::optional<std::string> LiveFragment(db::Connection& db, int64_t partnership_id,
+                                          int64_t vote_id);
+  // For handlers: the results page data of a closed vote, which can no longer change, kept
+  // after its first count.
+  std::optional<Data> ClosedResults(int64_t vote_id);
+  void KeepClosedResults(int64_t vote_id, const Data& data);
   // For handlers after a ballot: live results of the vote are pushed to its listeners.
   void VoteChanged(int64_t partnership_id, int64_t vote_id);
 
@@ -73,6 +92,17 @@ class App final {
   http::StaticFiles static_files_;
   http::Router router_;
   std::unique_ptr<LiveResults> live_results_;  // only with config_.events
+  std::unique_ptr<BallotBox> ballot_box_;      // only with config_.ballot_connection
+  struct Fragment final {
+    std::chrono::steady_clock::time_point made;
+    std::string html;
+  };
+  std::mutex fragments_mutex_;
+  std::map<int64_t, Fragment> fragments_;   // by vote
+  std::map<int64_t, Data> closed_results_;  // by vote; guarded by fragments_mutex_
+  // Recounts and renders, and keeps the result for LiveFragment.
+  std::optional<std::string> RenderLiveFragment(db::Connection& db, int64_t partnership_id,
+                                                int64_t vote_id);
 };
 
 // The topic of a vote's live results, and the HTML that replaces #live-results on its

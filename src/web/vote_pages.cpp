@@ -336,8 +336,10 @@ http::Response PostBallot(App& app, Context& ctx) {
   if (!vote) return app.Error(ctx, 404);
   const Fields fields = FormFields(ctx.form);
   const int64_t organisation = ParseId(FieldOf(fields, "organisation")).value_or(0);
-  const auto cast = domain::CastBallot(ctx.db, ctx.now, ctx.actor, ctx.partnership->id, vote->id,
-                                       fields, organisation, app.config().ballot_secret);
+  const auto cast = app.CastBallot(ctx.db, [&](db::Connection& db) {
+    return domain::CastBallot(db, ctx.now, ctx.actor, ctx.partnership->id, vote->id, fields,
+                              organisation, app.config().ballot_secret);
+  });
   if (auto refusal = app.Refusal(ctx, cast.outcome)) return std::move(*refusal);
   if (!cast.outcome.ok()) return VotePage(app, ctx, *vote, 422, cast.outcome.errors, &fields);
   app.VoteChanged(ctx.partnership->id, vote->id);
@@ -410,9 +412,11 @@ http::Response PostPaper(App& app, Context& ctx) {
   const auto vote = FindVoteOf(ctx);
   if (!vote) return app.Error(ctx, 404);
   const Fields fields = FormFields(ctx.form);
-  const auto entered = domain::EnterPaperBallot(ctx.db, ctx.now, ctx.actor, ctx.partnership->id,
-                                                vote->id, fields, FieldOf(fields, "sector"),
-                                                ParseId(FieldOf(fields, "locality")).value_or(0));
+  const auto entered = app.CastBallot(ctx.db, [&](db::Connection& db) {
+    return domain::EnterPaperBallot(db, ctx.now, ctx.actor, ctx.partnership->id, vote->id, fields,
+                                    FieldOf(fields, "sector"),
+                                    ParseId(FieldOf(fields, "locality")).value_or(0));
+  });
   if (auto refusal = app.Refusal(ctx, entered.outcome)) return std::move(*refusal);
   if (!entered.outcome.ok()) {
     return PaperPage(app, ctx, *vote, 422, fields, entered.outcome.errors, "");
@@ -659,8 +663,23 @@ http::Response Results(App& app, Context& ctx) {
                      "The results will be here when the vote closes on " +
                          domain::FormatUkTime(vote->closes_at) + " (UK time).");
   }
-  return app.Page(ctx, 200, "vote_results", "Results: " + vote->title,
-                  ResultsData(ctx.db, ctx.partnership->id, *vote, ctx.now));
+  if (!vote->IsClosed(ctx.now)) {
+    // Live: the same recount as the event stream's, at most a second old.
+    Data data;
+    data.set("id", std::to_string(vote->id));
+    data.set("title", vote->title);
+    data.set("live", true);
+    const auto fragment = app.LiveFragment(ctx.db, ctx.partnership->id, vote->id);
+    if (!fragment) return app.Error(ctx, 409);
+    data.set("fragment", *fragment);
+    return app.Page(ctx, 200, "vote_results", "Results: " + vote->title, std::move(data));
+  }
+  auto data = app.ClosedResults(vote->id);
+  if (!data) {
+    data = ResultsData(ctx.db, ctx.partnership->id, *vote, ctx.now);
+    app.KeepClosedResults(vote->id, *data);
+  }
+  return app.Page(ctx, 200, "vote_results", "Results: " + vote->title, std::move(*data));
 }
 
 // The live results as an event stream: the results now, then each recount. A vote that is
@@ -668,7 +687,7 @@ http::Response Results(App& app, Context& ctx) {
 http::Response ResultEvents(App& app, Context& ctx) {
   const auto vote = FindVoteOf(ctx);
   if (!vote) return app.Error(ctx, 404);
-  auto fragment = LiveResultsFragment(app, ctx.db, ctx.partnership->id, vote->id, ctx.now);
+  auto fragment = app.LiveFragment(ctx.db, ctx.partnership->id, vote->id);
   if (!fragment) {
     http::Response none;
     none.status = 204;

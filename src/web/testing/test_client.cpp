@@ -10,9 +10,13 @@ TestClient::TestClient() {
   domain::SeedDemo(database_.db(), now);
   const std::string path = (database_.folder() / "coproduce.sqlite3").string();
   pool_ = std::make_unique<db::Pool>([path] { return db::OpenSqlite(path); }, 2);
-  app_ = std::make_unique<App>(
-      AppConfig{domain::testing::ResourceDir(), "http://test", [this] { return now; },
-                "a fixed ballot secret for the web tests"}, *pool_);
+  app_ = std::make_unique<App>(AppConfig{domain::testing::ResourceDir(),
+                                         "http://test",
+                                         [this] { return now; },
+                                         "a fixed ballot secret for the web tests",
+                                         nullptr,
+                                         {}},
+                               *pool_);
 }
 
 http::Response TestClient::Send(http::Request request) {
