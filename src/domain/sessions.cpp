@@ -406,8 +406,8 @@ std::string SessionsCalendar(const std::vector<std::pair<ForumSession, std::stri
   const std::string host =
       base_url.substr(base_url.find("://") == std::string::npos ? 0 : base_url.find("://") + 3);
   for (const auto& [s, partnership_slug] : sessions) {
-    const std::string url =
-        base_url + "/p/" + partnership_slug + "/sessions/" + std::to_string(s.id);
+    std::string url = base_url;
+    url.append("/p/").append(partnership_slug).append("/sessions/").append(std::to_string(s.id));
     AddLine(out, "BEGIN:VEVENT");
     AddLine(out, "UID:session-" + std::to_string(s.id) + "@" + host);
     AddLine(out, "DTSTAMP:" + IcsTime(s.starts_at));
@@ -426,7 +426,7 @@ std::string SessionsCalendar(const std::vector<std::pair<ForumSession, std::stri
 }
 
 std::string NewCalendarFeedToken(db::Connection& db, int64_t now, int64_t person_id) {
-  const std::string token = RandomToken();
+  std::string token = RandomToken();
   db.Execute(
       "INSERT INTO calendar_feeds (person_id, token_hash, created_at) VALUES ($1, $2, $3) ON "
       "CONFLICT (person_id) DO UPDATE SET token_hash = excluded.token_hash, created_at = "

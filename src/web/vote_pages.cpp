@@ -1,5 +1,6 @@
 // Votes: setting one up, the ballot, the receipt and its check, paper ballots, the results
 // with a chart and breakdowns, and the anonymised ballots for a recount.
+#include <cmath>
 #include <cstdio>
 #include <set>
 
@@ -113,7 +114,7 @@ http::Response GetNew(App& app, Context& ctx) {
   defaults.eligibility = "members";
   defaults.weighting = "person";
   defaults.opens_at = domain::FormatUkTimeInput(ctx.now - ctx.now % 3600 + 3600);
-  defaults.closes_at = domain::FormatUkTimeInput(ctx.now - ctx.now % 3600 + 8 * 86400);
+  defaults.closes_at = domain::FormatUkTimeInput(ctx.now - ctx.now % 3600 + int64_t{8} * 86400);
   return VoteForm(app, ctx, 200, *forum, defaults, {});
 }
 
@@ -428,7 +429,7 @@ http::Response PostPaper(App& app, Context& ctx) {
 // ---- Results --------------------------------------------------------------------------------
 
 std::string FormatValue(double value, bool average) {
-  if (!average) return std::to_string(static_cast<int64_t>(value + 0.5));
+  if (!average) return std::to_string(std::llround(value));
   char out[32];
   std::snprintf(out, sizeof out, "%.2f", value);
   return out;
