@@ -349,10 +349,12 @@ TEST_F(VotesTest, ASessionVoteIsForThoseWithAPlaceAtTheChosenSessions) {
 TEST_F(VotesTest, TwoHundredVotersAtOnceStoreTwoHundredBallots) {
   const Vote vote = OpenVote("approval");
   std::vector<Actor> voters;
+  voters.reserve(200);
   for (int i = 0; i < 200; ++i) voters.push_back(AddMember(100 + i));
   constexpr int kThreads = 8;
   std::atomic<int> failures = 0;
   std::vector<std::thread> threads;
+  threads.reserve(kThreads);
   for (int t = 0; t < kThreads; ++t) {
     threads.emplace_back([&, t] {
       auto connection = test_.Open();

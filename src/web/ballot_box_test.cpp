@@ -29,6 +29,7 @@ TEST(BallotBoxTest, CommitsConcurrentBallotsAndIsolatesAFailingOne) {
   std::atomic<int> ok = 0;
   std::atomic<int> failed = 0;
   std::vector<std::thread> threads;
+  threads.reserve(8);
   for (int t = 0; t < 8; ++t) {
     threads.emplace_back([&, t] {
       for (int i = 0; i < 20; ++i) {

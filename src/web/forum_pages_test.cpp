@@ -241,7 +241,7 @@ TEST_F(ForumPagesTest, AVoteFromSetUpToResultsAndRecount) {
   ASSERT_EQ(page.status, 200);
   EXPECT_TRUE(Contains(page.body, "Schulze"));
   const std::string opens = domain::FormatUkTimeInput(client_.now + 3600);
-  const std::string closes = domain::FormatUkTimeInput(client_.now + 7 * 86400);
+  const std::string closes = domain::FormatUkTimeInput(client_.now + int64_t{7} * 86400);
   const http::Response bad = client_.Post(form, {{"title", "Priorities"},
                                                  {"method", "irv"},
                                                  {"eligibility", "members"},
@@ -280,7 +280,7 @@ TEST_F(ForumPagesTest, AVoteFromSetUpToResultsAndRecount) {
   EXPECT_EQ(client_.Get(vote + "/results").status, 409);  // not live, not closed
   EXPECT_EQ(client_.Get(vote + "/ballots/blt").status, 409);
 
-  client_.now += 7 * 86400;
+  client_.now += int64_t{7} * 86400;
   client_.SignIn(domain::kDemoMemberEmail, domain::kDemoMemberPassword);  // a week later
   EXPECT_EQ(client_.Post(vote + "/ballot", {{"o0", "1"}}).status, 409);   // closed
   const http::Response results = client_.Get(vote + "/results");
