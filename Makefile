@@ -1,10 +1,11 @@
 # The two commands: `make run` and `make test`. Everything else is a step of those.
 BUILD ?= build
 JOBS ?= $(shell nproc)
+FUZZ_SECONDS ?= 30
 DATA ?= data
 PORT ?= 8080
 
-.PHONY: run test build deps unit e2e bench bench-tally bench-forum format format-check tidy sanitize clean
+.PHONY: run test build deps unit e2e bench bench-tally bench-forum format format-check tidy sanitize fuzz clean
 
 run: build
 	./$(BUILD)/coproduce demo --data $(DATA)
@@ -53,5 +54,13 @@ sanitize: deps
 	cmake --build build-sanitize -j $(JOBS)
 	cd build-sanitize && ctest --output-on-failure -j $(JOBS)
 
+# The file readers' libFuzzer targets, built with clang in a folder of their own and run for
+# FUZZ_SECONDS each from the seeds in tests/data/tally/fuzz/ (see scripts/fuzz).
+FUZZERS = blt preflib pabulib ballot_csv
+fuzz: deps
+	cmake -S . -B build-fuzz -DCMAKE_BUILD_TYPE=RelWithDebInfo -DCMAKE_CXX_COMPILER=clang++ -DCOPRODUCE_FUZZ=ON -DCMAKE_CXX_COMPILER_LAUNCHER=ccache >/dev/null
+	cmake --build build-fuzz -j $(JOBS) --target $(FUZZERS:%=%_fuzz)
+	./scripts/fuzz build-fuzz $(FUZZ_SECONDS) $(JOBS) $(FUZZERS)
+
 clean:
-	rm -rf $(BUILD) build-sanitize
+	rm -rf $(BUILD) build-sanitize build-fuzz

@@ -9,6 +9,10 @@
 // is a genuine tie of the method; only a tie for the last seat is drawn by lot.
 #include "tally/single_winner.hpp"
 
+#include <limits>
+#include <system_error>
+#include <thread>
+
 namespace coproduce::tally {
 namespace {
 
@@ -19,56 +23,172 @@ struct Pairwise {
   int64_t at(int i, int j) const { return d[static_cast<std::size_t>(i) * m + j]; }
 };
 
-// Each ranked candidate is above everyone after its group: m(m-1)/2 additions for a complete
-// ballot, without a comparison per pair. (Counting "i above the set below it" as bit masks
-// needs fewer additions but measured slower: reading the ballots' nested vectors is what
-// costs, about 15 cache lines per 14-candidate ballot.)
-Pairwise CountPairs(const Election& election, const BallotWeights& weights) {
-  Pairwise out;
-  const int m = static_cast<int>(election.candidates.size());
-  out.m = m;
-  out.d.assign(static_cast<std::size_t>(m) * m, 0);
-  // One pass per ballot validates it (as RankPositions does) and lists its candidates in
-  // order: ranked ones group by group, then the unranked.
-  std::vector<int> position(static_cast<std::size_t>(m));
-  std::vector<int> order(static_cast<std::size_t>(m));
-  std::vector<std::size_t> ends;  // where each group ends in `order`
-  for (std::size_t b = 0; b < election.ballots.size(); ++b) {
-    const Ballot& ballot = election.ballots[b];
-    std::fill(position.begin(), position.end(), m);
-    ends.clear();
-    std::size_t ranked = 0;
-    bool valid = true;
+// Below this many ballots a second thread costs more than it saves.
+constexpr std::size_t kParallelBallots = 20'000;
+
+// Counts ballots into a Pairwise of its own, so that threads share nothing but the input.
+//
+// Reading a ballot costs more than counting it: a 14-candidate ballot's nested vectors are
+// about 15 cache lines. The count itself is done with vector compares: a ballot becomes each
+// candidate's position (the index of its group; unranked candidates after every group), and
+// row i gains w in every column j with position[j] > position[i], eight columns per compare.
+// The gains go into 16-bit running sums that are flushed into the matrix before they could
+// overflow. A ballot heavier than a running sum holds, or an election with too many
+// candidates for 16-bit positions, is added pair by pair instead: each ranked candidate over
+// everyone after its group, m(m-1)/2 additions for a complete ballot.
+class PairCounter final {
+ public:
+  // Allocates everything Count uses, so that Count itself does not allocate.
+  explicit PairCounter(int m)
+      : m_(m),
+        by_vector_(m <= kVectorCandidates),
+        chunks_(by_vector_ ? (static_cast<std::size_t>(m) + kLanes - 1) / kLanes : 0),
+        unranked_(chunks_),
+        position_(chunks_),
+        sums_(static_cast<std::size_t>(m) * chunks_),
+        seen_(static_cast<std::size_t>(m), 0),
+        order_(static_cast<std::size_t>(m)) {
+    ends_.reserve(static_cast<std::size_t>(m));
+    out_.m = m;
+    out_.d.assign(static_cast<std::size_t>(m) * m, 0);
+    // Lanes past the last candidate hold -1, so they never rank below anyone.
+    for (std::size_t j = 0; j < chunks_ * kLanes; ++j)
+      unranked_[j / kLanes][j % kLanes] = j < static_cast<std::size_t>(m) ? kUnranked : -1;
+  }
+
+  // Adds ballots [begin, end) of `election`.
+  void Count(const Election& election, const BallotWeights& weights, std::size_t begin,
+             std::size_t end) {
+    for (std::size_t b = begin; b < end; ++b) {
+      const Ballot& ballot = election.ballots[b];
+      const bool valid = Read(ballot);
+      out_.ballots.Add(ballot, valid, valid && ranked_ == 0);
+      const int64_t w = weights.UnitsOf(b);
+      if (!valid || w == 0 || ranked_ == 0) continue;
+      if (by_vector_ && w > 0 && w <= kMaxPending) {
+        AddByVector(static_cast<Sum>(w));
+      } else {
+        AddByOrder(w);
+      }
+    }
+    Flush();
+  }
+
+  Pairwise& result() { return out_; }
+
+ private:
+  using Lane = int16_t;
+  using Sum = uint16_t;
+  static constexpr std::size_t kLanes = 8;
+  using Lanes = Lane __attribute__((vector_size(16)));
+  using Sums = Sum __attribute__((vector_size(16)));
+  static constexpr Lane kUnranked = std::numeric_limits<Lane>::max();
+  // Group indices stay below the number of candidates, so below kUnranked.
+  static constexpr int kVectorCandidates = kUnranked;
+  static constexpr int64_t kMaxPending = std::numeric_limits<Sum>::max();
+
+  // Validates `ballot` as RankPositions does, and lists its ranked candidates in order
+  // (order_[0, ranked_), with ends_ where each group ends) and, by vector, their positions.
+  bool Read(const Ballot& ballot) {
+    if (++stamp_ == 0) {
+      std::fill(seen_.begin(), seen_.end(), 0);
+      stamp_ = 1;
+    }
+    if (by_vector_) std::copy(unranked_.begin(), unranked_.end(), position_.begin());
+    ranked_ = 0;
+    ends_.clear();
     for (const std::vector<int>& group : ballot.ranking) {
       if (group.empty()) continue;
+      const auto index = static_cast<Lane>(ends_.size());
       for (const int c : group) {
-        if (c < 0 || c >= m || position[c] != m) {
-          valid = false;
-          break;
-        }
-        position[c] = static_cast<int>(ends.size());
-        order[ranked++] = c;
+        if (c < 0 || c >= m_ || seen_[c] == stamp_) return false;
+        seen_[c] = stamp_;
+        if (by_vector_) position_[c / kLanes][c % kLanes] = index;
+        order_[ranked_++] = c;
       }
-      if (!valid) break;
-      ends.push_back(ranked);
+      ends_.push_back(ranked_);
     }
-    out.ballots.Add(ballot, valid, valid && ranked == 0);
-    const int64_t w = weights.UnitsOf(b);
-    if (!valid || w == 0 || ranked == 0) continue;
-    std::size_t filled = ranked;
-    for (int c = 0; c < m; ++c) {
-      if (position[c] == m) order[filled++] = c;
+    return true;
+  }
+
+  void AddByVector(Sum w) {
+    if (pending_ + w > kMaxPending) Flush();
+    pending_ += w;
+    for (std::size_t k = 0; k < ranked_; ++k) {
+      const auto i = static_cast<std::size_t>(order_[k]);
+      const Lane p = position_[i / kLanes][i % kLanes];
+      Sums* row = sums_.data() + i * chunks_;
+      for (std::size_t h = 0; h < chunks_; ++h)
+        row[h] += __builtin_convertvector(position_[h] > p, Sums) & w;
+    }
+  }
+
+  void AddByOrder(int64_t w) {
+    std::size_t filled = ranked_;
+    for (int c = 0; c < m_; ++c) {
+      if (seen_[c] != stamp_) order_[filled++] = c;
     }
     std::size_t start = 0;
-    for (const std::size_t below : ends) {
+    for (const std::size_t below : ends_) {
       for (std::size_t k = start; k < below; ++k) {
-        int64_t* row = out.d.data() + static_cast<std::size_t>(order[k]) * m;
-        for (std::size_t t = below; t < filled; ++t) row[order[t]] += w;
+        int64_t* row = out_.d.data() + static_cast<std::size_t>(order_[k]) * m_;
+        for (std::size_t t = below; t < filled; ++t) row[order_[t]] += w;
       }
       start = below;
     }
   }
-  return out;
+
+  void Flush() {
+    if (pending_ == 0) return;
+    for (int i = 0; i < m_; ++i) {
+      int64_t* row = out_.d.data() + static_cast<std::size_t>(i) * m_;
+      const Sums* sums = sums_.data() + static_cast<std::size_t>(i) * chunks_;
+      for (int j = 0; j < m_; ++j) row[j] += sums[j / kLanes][j % kLanes];
+    }
+    std::fill(sums_.begin(), sums_.end(), Sums{});
+    pending_ = 0;
+  }
+
+  int m_;
+  bool by_vector_;
+  std::size_t chunks_;
+  std::vector<Lanes> unranked_;  // every candidate's position on a blank ballot
+  std::vector<Lanes> position_;  // this ballot's, by vector only
+  std::vector<Sums> sums_;       // [i * chunks_ + j / kLanes][j % kLanes], not yet in out_.d
+  int64_t pending_ = 0;          // the most any of sums_ holds
+  std::vector<uint32_t> seen_;   // the stamp of the last ballot naming c
+  uint32_t stamp_ = 0;
+  std::vector<int> order_;         // this ballot's ranked candidates, then (by order) the rest
+  std::size_t ranked_ = 0;         // how many are ranked
+  std::vector<std::size_t> ends_;  // where each group ends in order_
+  Pairwise out_;
+};
+
+// Many ballots are counted in two halves on two threads. Integer sums do not depend on the
+// split, so the result is the same on every machine.
+Pairwise CountPairs(const Election& election, const BallotWeights& weights) {
+  const int m = static_cast<int>(election.candidates.size());
+  const std::size_t n = election.ballots.size();
+  PairCounter first(m);
+  if (n < kParallelBallots || std::thread::hardware_concurrency() < 2) {
+    first.Count(election, weights, 0, n);
+    return std::move(first.result());
+  }
+  PairCounter second(m);
+  {
+    std::jthread worker;
+    try {
+      worker = std::jthread([&] { second.Count(election, weights, n / 2, n); });
+    } catch (const std::system_error&) {
+      second.Count(election, weights, n / 2, n);  // no thread to be had: count it here
+    }
+    first.Count(election, weights, 0, n / 2);
+  }
+  Pairwise& out = first.result();
+  const Pairwise& rest = second.result();
+  for (std::size_t k = 0; k < out.d.size(); ++k) out.d[k] += rest.d[k];
+  out.ballots.Merge(rest.ballots);
+  return std::move(out);
 }
 
 nlohmann::json MatrixJson(const std::vector<int64_t>& matrix, int m, const BallotWeights& weights) {

@@ -28,6 +28,15 @@ void BallotTally::Add(const Ballot& ballot, bool is_valid, bool is_blank) {
   if (is_blank) blank = SaturatingAdd(blank, voters);
 }
 
+// Every count is non-negative and saturates at INT64_MAX, so adding two tallies gives what
+// adding all their ballots one by one would.
+void BallotTally::Merge(const BallotTally& other) {
+  cast = SaturatingAdd(cast, other.cast);
+  valid = SaturatingAdd(valid, other.valid);
+  invalid = SaturatingAdd(invalid, other.invalid);
+  blank = SaturatingAdd(blank, other.blank);
+}
+
 nlohmann::json BallotTally::ToJson() const {
   return {{"cast", cast}, {"valid", valid}, {"invalid", invalid}, {"blank", blank}};
 }

@@ -108,6 +108,9 @@ struct BallotTally final {
   int64_t invalid = 0;
   int64_t blank = 0;  // valid but expressing nothing; included in `valid`
   void Add(const Ballot& ballot, bool is_valid, bool is_blank);
+  // Adds the voters of another tally, as if its ballots had been added here (for counts
+  // split between threads).
+  void Merge(const BallotTally& other);
   nlohmann::json ToJson() const;
 };
 

@@ -192,6 +192,49 @@ TEST(Condorcet, BothMethodsElectTheCondorcetWinner) {
   EXPECT_GT(found, 100);
 }
 
+// The pairwise matrix against counting every pair of every ballot: elections small and
+// large in candidates, with ties, truncated, empty and invalid ballots, weights from 0 to
+// 2^40 units, and enough ballots to be counted on two threads.
+TEST(Condorcet, PairwiseMatrixMatchesCountingEachPair) {
+  std::mt19937_64 rng(13);
+  const std::vector<int64_t> units = {0, 1, 1, 1, 2, 7, 65'535, 65'536, int64_t{1} << 40};
+  for (const int m : {1, 2, 8, 9, 14, 16, 17, 40}) {
+    Election e = RandomRanked(rng, m, 21'000, true);
+    BallotWeights weights;
+    weights.weighting = Weighting::kGiven;
+    for (Ballot& b : e.ballots) {
+      const uint64_t roll = rng() % 50;
+      if (roll == 0) b.ranking.push_back({m});  // unknown candidate
+      if (roll == 1 && !b.ranking.empty()) b.ranking.push_back({b.ranking.front().front()});
+      if (roll == 2) b.ranking.insert(b.ranking.begin(), std::vector<int>{});
+      b.multiplicity = static_cast<int64_t>(rng() % 4);
+      weights.units.push_back(units[rng() % units.size()]);
+    }
+    std::vector<int64_t> d(static_cast<std::size_t>(m) * m, 0);
+    BallotTally tally;
+    std::vector<int> position;
+    for (std::size_t k = 0; k < e.ballots.size(); ++k) {
+      const bool valid = RankPositions(e.ballots[k], m, position);
+      tally.Add(e.ballots[k], valid, valid && std::count(position.begin(), position.end(), m) == m);
+      if (!valid) continue;
+      for (int i = 0; i < m; ++i) {
+        for (int j = 0; j < m; ++j) {
+          if (position[i] < position[j]) d[i * m + j] += weights.units[k];
+        }
+      }
+    }
+    for (const CountFn count : {CountSchulze, CountRankedPairs}) {
+      Lot lot(1);
+      const Result r = count(e, weights, {}, lot);
+      EXPECT_EQ(r.explanation["ballots"], tally.ToJson()) << m;
+      for (int i = 0; i < m; ++i) {
+        for (int j = 0; j < m; ++j)
+          ASSERT_EQ(r.explanation["d"][i][j].get<int64_t>(), d[i * m + j]) << m << " " << i << j;
+      }
+    }
+  }
+}
+
 // Schulze's p[i][j] is the widest path from i to j over defeats; check Floyd-Warshall against
 // every simple path.
 TEST(Schulze, StrongestPathsMatchBruteForce) {

@@ -1,0 +1,13 @@
+META
+key;value
+budget;100
+vote_type;choose-1
+PROJECTS
+project_id;cost
+A;60
+B;50
+VOTES
+voter_id;vote
+1;B
+2;B
+3;A

@@ -1,0 +1,15 @@
+META
+key;value
+budget;100
+vote_type;cumulative
+PROJECTS
+project_id;cost
+A;10
+B;20
+C;30
+VOTES
+voter_id;vote;points
+1;A,C;2,1
+2;C,A;1,2
+3;B;3
+4;;

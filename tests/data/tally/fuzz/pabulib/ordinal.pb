@@ -1,0 +1,14 @@
+META
+key;value
+budget;100
+vote_type;ordinal
+PROJECTS
+project_id;cost;name
+A;10;Alpha
+B;20;Beta
+C;30;Gamma
+VOTES
+voter_id;vote
+1;C,A,B
+2;A,C
+3;C,A,B

@@ -1,0 +1,14 @@
+META
+key;value
+budget;55,5
+vote_type;scoring
+min_points;-1
+max_points;5
+PROJECTS
+project_id;cost
+A;10
+B;20,25
+VOTES
+voter_id;vote;points;age
+1;A,B;-1,5;33
+2;B;4;
