@@ -4,6 +4,7 @@
 #include <charconv>
 #include <map>
 #include <set>
+#include <utility>
 
 namespace coproduce::tally {
 namespace {
@@ -222,7 +223,7 @@ std::variant<BallotCsv, ParseError> ReadBallotCsv(std::string_view text,
   const int m = static_cast<int>(width - 3);
 
   std::map<std::string, int> voter_lines;
-  std::map<int64_t, std::vector<int>> by_rank;
+  std::vector<std::pair<int64_t, int>> ranked;  // (rank, candidate) of the row being read
   while (!records.done()) {
     if (!records.Next(cells, start, error)) return fail(start, error);
     if (cells.size() == 1 && cells[0].empty()) continue;  // an empty line
@@ -239,37 +240,42 @@ std::variant<BallotCsv, ParseError> ReadBallotCsv(std::string_view text,
     Ballot ballot;
     ballot.sector = cells[1];
     ballot.organisation = cells[2];
-    by_rank.clear();
+    ranked.clear();
     std::vector<int> approved;
     for (int c = 0; c < m; ++c) {
       const std::string& cell = cells[static_cast<std::size_t>(c) + 3];
       if (cell.empty()) continue;
       const auto value = WholeNumber(cell);
-      const std::string where = " for " + Quote(out.election.candidates[c]);
+      auto where = [&] { return " for " + Quote(out.election.candidates[c]); };
       switch (out.kind) {
         case BallotKind::kRanked:
           if (!value || *value < 1) {
-            return fail(start, "The rank " + Quote(cell) + where +
+            return fail(start, "The rank " + Quote(cell) + where() +
                                    " must be a whole number from 1, or empty.");
           }
-          by_rank[*value].push_back(c);
+          ranked.emplace_back(*value, c);
           break;
         case BallotKind::kApproval:
           if (!value || (*value != 0 && *value != 1)) {
-            return fail(start, "The approval " + Quote(cell) + where + " must be 1, 0 or empty.");
+            return fail(start, "The approval " + Quote(cell) + where() + " must be 1, 0 or empty.");
           }
           if (*value == 1) approved.push_back(c);
           break;
         case BallotKind::kScore:
           if (!value)
-            return fail(start,
-                        "The score " + Quote(cell) + where + " must be a whole number, or empty.");
+            return fail(
+                start, "The score " + Quote(cell) + where() + " must be a whole number, or empty.");
           ballot.scores[c] = *value;
           break;
       }
     }
     if (out.kind == BallotKind::kRanked) {
-      for (auto& [rank, group] : by_rank) ballot.ranking.push_back(std::move(group));
+      // A group per rank, best first; candidates in a tie in column order.
+      std::sort(ranked.begin(), ranked.end());
+      for (std::size_t i = 0; i < ranked.size(); ++i) {
+        if (i == 0 || ranked[i].first != ranked[i - 1].first) ballot.ranking.emplace_back();
+        ballot.ranking.back().push_back(ranked[i].second);
+      }
     }
     if (out.kind == BallotKind::kApproval && !approved.empty())
       ballot.ranking.push_back(std::move(approved));

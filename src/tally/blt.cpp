@@ -5,15 +5,22 @@
 #include <climits>
 #include <cstring>
 #include <optional>
+#include <span>
 #include <utility>
 #include <vector>
+
+#include "tally/internal/distinct_ballots.hpp"
+#include "tally/internal/plain_number.hpp"
 
 namespace coproduce::tally {
 namespace {
 
 bool IsSpace(char c) { return c == ' ' || c == '\t' || c == '\r' || c == '\f' || c == '\v'; }
 
-bool IsBlank(std::string_view line) { return std::all_of(line.begin(), line.end(), IsSpace); }
+// A lambda rather than IsSpace itself, which GCC passed as a pointer to an out-of-line loop.
+bool IsBlank(std::string_view line) {
+  return std::all_of(line.begin(), line.end(), [](char c) { return IsSpace(c); });
+}
 
 std::string_view Trim(std::string_view s) {
   while (!s.empty() && IsSpace(s.front())) s.remove_prefix(1);
@@ -77,12 +84,15 @@ class LineReader final {
     return false;
   }
 
-  // Lines not read yet (a last line without a line end counts).
-  std::size_t LinesLeft() const {
-    if (pos_ >= text_.size()) return 0;
-    const std::string_view rest = text_.substr(pos_);
-    const auto newlines = static_cast<std::size_t>(std::count(rest.begin(), rest.end(), '\n'));
-    return newlines + (rest.back() == '\n' ? 0 : 1);
+  // Lines not read yet (a last line without a line end counts), counted up to `limit`.
+  std::size_t LinesLeft(std::size_t limit) const {
+    std::size_t lines = 0;
+    for (std::size_t pos = pos_; pos < text_.size() && lines < limit; ++lines) {
+      const void* newline = std::memchr(text_.data() + pos, '\n', text_.size() - pos);
+      if (newline == nullptr) return lines + 1;
+      pos = static_cast<std::size_t>(static_cast<const char*>(newline) - text_.data()) + 1;
+    }
+    return lines;
   }
 
   int line_number() const { return static_cast<int>(std::min<int64_t>(line_number_, INT_MAX)); }
@@ -101,6 +111,7 @@ class BltParser final {
     if (!ReadHeader() || !ReadBallots() || !ReadNames() || !ReadTitle() || !ReadEnd()) {
       return std::move(error_);
     }
+    MakeBallots();
     return std::move(election_);
   }
 
@@ -139,7 +150,8 @@ class BltParser final {
       return Fail("The number of seats " + std::to_string(seats) + " is too large.");
     // Each candidate needs a name line, so a count above the lines left is an error; checking
     // it first also bounds what we allocate per candidate by the size of the input.
-    const std::size_t lines_left = lines_.LinesLeft();
+    const std::size_t lines_left =
+        lines_.LinesLeft(candidates > INT_MAX ? SIZE_MAX : static_cast<std::size_t>(candidates));
     if (candidates > INT_MAX || static_cast<uint64_t>(candidates) > lines_left) {
       return Fail("The first line announces " + std::to_string(candidates) +
                   " candidates, but the file has only " + std::to_string(lines_left) +
@@ -179,16 +191,18 @@ class BltParser final {
       if (!lines_.NextNonBlank(line)) {
         return Fail("The file ends before the line '0' that closes the ballots.");
       }
-      std::size_t pos = 0;
-      const std::string_view first = NextToken(line, pos);
       if (first_line) {
         first_line = false;
+        std::size_t pos = 0;
+        const std::string_view first = NextToken(line, pos);
         const bool withdrawn_line = first.size() > 1 && first[0] == '-';
         if (withdrawn_line && !ReadWithdrawn(line)) return false;
         Renumber();
         if (withdrawn_line) continue;
       }
-      if (first == "0" && NextToken(line, pos).empty()) return true;
+      if (ReadPlainBallot(line)) continue;
+      std::size_t pos = 0;
+      if (NextToken(line, pos) == "0" && NextToken(line, pos).empty()) return true;
       if (!ReadBallot(line)) return false;
     }
   }
@@ -201,6 +215,44 @@ class BltParser final {
       if (!withdrawn_[static_cast<std::size_t>(id)])
         election_id_[static_cast<std::size_t>(id)] = next++;
     }
+  }
+
+  // The usual ballot line, a weight and candidate numbers in plain digits ending in 0, read
+  // in one pass. On anything else it returns false having added nothing, and ReadBallot reads
+  // the line again and says what is wrong with it (or reads a rarer form).
+  bool ReadPlainBallot(std::string_view line) {
+    constexpr int kMaxDigits = 18;  // enough for kMaxBltPapers, and no overflow
+    const char* p = line.data();
+    const char* const end = p + line.size();
+    auto skip_spaces = [&] {
+      while (p < end && IsSpace(*p)) ++p;
+    };
+    auto next_number = [&](uint64_t& value) {
+      skip_spaces();
+      return internal::ReadPlainNumber(p, end, kMaxDigits, value) && (p == end || IsSpace(*p));
+    };
+    uint64_t weight = 0;
+    if (!next_number(weight) || weight == 0 ||
+        weight > static_cast<uint64_t>(kMaxBltPapers - total_papers_)) {
+      return false;
+    }
+    ++ballot_number_;
+    ids_.clear();
+    for (;;) {
+      uint64_t id = 0;
+      if (!next_number(id)) return false;
+      if (id == 0) break;
+      if (id > static_cast<uint64_t>(candidate_count_) || last_seen_[id] == ballot_number_) {
+        return false;
+      }
+      last_seen_[id] = ballot_number_;
+      if (election_id_[id] >= 0) ids_.push_back(election_id_[id]);
+    }
+    skip_spaces();
+    if (p != end) return false;
+    total_papers_ += static_cast<int64_t>(weight);
+    rankings_.Add(ids_, static_cast<int64_t>(weight));
+    return true;
   }
 
   bool ReadBallot(std::string_view line) {
@@ -266,52 +318,20 @@ class BltParser final {
     }
     if (!closed) return Fail("The ballot line does not end with 0.");
     total_papers_ += weight;
-
-    AddBallot(weight);
+    rankings_.Add(ids_, weight);
     return true;
   }
 
-  // Adds the ballot in `ids_`, or its weight to an identical earlier one: files that list one
-  // line per paper then cost one allocation per distinct ranking, not per paper.
-  void AddBallot(int64_t weight) {
-    uint64_t hash = 0xcbf29ce484222325ULL ^ ids_.size();  // FNV-1a over the ids
-    for (const int id : ids_) hash = (hash ^ static_cast<uint32_t>(id)) * 0x100000001b3ULL;
-    hash = (hash ^ (hash >> 31)) * 0xbf58476d1ce4e5b9ULL;  // FNV's low bits alone cluster
-    hash ^= hash >> 29;
-    if (2 * (election_.ballots.size() + 1) > slots_.size()) Rehash();
-    std::size_t slot = hash & (slots_.size() - 1);
-    for (; slots_[slot].ballot != 0; slot = (slot + 1) & (slots_.size() - 1)) {
-      if (slots_[slot].hash != hash) continue;
-      Ballot& seen = election_.ballots[slots_[slot].ballot - 1];
-      if (SameRanking(seen.ranking)) {
-        seen.multiplicity += weight;
-        return;
-      }
-    }
-    Ballot& ballot = election_.ballots.emplace_back();
-    ballot.multiplicity = weight;
-    ballot.ranking.reserve(ids_.size());
-    for (const int id : ids_) ballot.ranking.push_back({id});
-    slots_[slot] = Slot{hash, election_.ballots.size()};
-  }
-
-  bool SameRanking(const std::vector<std::vector<int>>& ranking) const {
-    if (ranking.size() != ids_.size()) return false;
-    for (std::size_t i = 0; i < ids_.size(); ++i) {
-      if (ranking[i][0] != ids_[i]) return false;
-    }
-    return true;
-  }
-
-  void Rehash() {
-    std::vector<Slot> slots(std::max<std::size_t>(64, slots_.size() * 2));
-    for (const Slot& old : slots_) {
-      if (old.ballot == 0) continue;
-      std::size_t slot = old.hash & (slots.size() - 1);
-      while (slots[slot].ballot != 0) slot = (slot + 1) & (slots.size() - 1);
-      slots[slot] = old;
-    }
-    slots_ = std::move(slots);
+  // One Ballot per distinct ranking, each preference its own group, made once the whole file
+  // has been read.
+  void MakeBallots() {
+    election_.ballots.reserve(rankings_.size());
+    rankings_.ForEach([&](std::span<const int> ids, int64_t weight) {
+      Ballot& ballot = election_.ballots.emplace_back();
+      ballot.multiplicity = weight;
+      ballot.ranking.reserve(ids.size());
+      for (const int id : ids) ballot.ranking.push_back({id});
+    });
   }
 
   // A line holding one double-quoted string; false (and no error) when it is not one.
@@ -390,12 +410,9 @@ class BltParser final {
   int64_t total_papers_ = 0;
   std::vector<int> ids_;                // the ballot being read, reused between lines
   std::vector<std::string> all_names_;  // including withdrawn candidates
-  // Open addressing over the ballots read so far, keyed by their rankings' hash.
-  struct Slot {
-    uint64_t hash = 0;
-    std::size_t ballot = 0;  // index + 1; 0 = empty
-  };
-  std::vector<Slot> slots_;
+  // Identical lines are merged: files that list one line per paper then cost one Ballot per
+  // distinct ranking, not per paper.
+  internal::DistinctBallots rankings_;
 };
 
 void AppendNumber(std::string& out, int64_t n) {

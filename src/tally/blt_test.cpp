@@ -87,6 +87,22 @@ TEST(Blt, DropsWithdrawnCandidatesAndRenumbers) {
   EXPECT_TRUE(e.ballots[1].ranking.empty());
 }
 
+// Lines are merged by what they mean, not how they are written: spacing, leading zeros and
+// withdrawn candidates do not keep two rankings apart, and the merged ballots keep the order
+// in which each ranking first appeared.
+TEST(Blt, MergesIdenticalRankingsHoweverTheyAreWritten) {
+  const Election e = MustRead(
+      "3 1\n-3\n1 0000000000000000000002 1 0\n2 1 2 0\n1 3 0\n 3\t1  2 0 \r\n1 01 002 0\n"
+      "4 1 2 3 0\n2 0\n5 2 1 0\n0\n\"A\"\n\"B\"\n\"C\"\n\"T\"\n");
+  ASSERT_EQ(e.ballots.size(), 3u);
+  EXPECT_EQ(e.ballots[0].ranking, Strict({1, 0}));
+  EXPECT_EQ(e.ballots[0].multiplicity, 6);
+  EXPECT_EQ(e.ballots[1].ranking, Strict({0, 1}));
+  EXPECT_EQ(e.ballots[1].multiplicity, 10);
+  EXPECT_TRUE(e.ballots[2].ranking.empty());
+  EXPECT_EQ(e.ballots[2].multiplicity, 3);
+}
+
 TEST(Blt, KeepsQuotesInsideNames) {
   const Election e = MustRead("1 1\n1 1 0\n0\n\"Jo \"Red\" Bloggs\"\n\"T\"\n");
   EXPECT_EQ(e.candidates[0], "Jo \"Red\" Bloggs");

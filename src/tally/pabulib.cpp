@@ -1,14 +1,18 @@
 #include "tally/pabulib.hpp"
 
 #include <algorithm>
+#include <bit>
 #include <charconv>
 #include <cstring>
 #include <deque>
 #include <fstream>
 #include <optional>
 #include <set>
+#include <span>
 #include <sstream>
 #include <utility>
+
+#include "tally/internal/distinct_ballots.hpp"
 
 namespace coproduce::tally {
 namespace {
@@ -186,8 +190,14 @@ std::optional<int64_t> ParseInteger(std::string_view text) {
   return value;
 }
 
-// Points beyond this are a typo, and would overflow totals.
+// Points beyond this are a typo, and would overflow totals. They also fit in an int.
 constexpr int64_t kMaxPoints = 1'000'000'000;
+
+// Project ids of at most this many digits can be looked up by value.
+constexpr std::size_t kMaxNumericIdDigits = 9;
+
+// Up to this many projects, an approval vote is put in order on a bitmap instead of sorted.
+constexpr std::size_t kMaxBitmapProjects = 4096;
 
 enum class Section { kNone, kMeta, kProjects, kVotes };
 
@@ -212,9 +222,8 @@ std::optional<VoteKind> VoteKindOf(std::string_view vote_type) {
   return std::nullopt;
 }
 
-// Byte-string keys to dense indices 0, 1, 2, ... in insertion order. Open addressing over one
-// arena: a vote file has as many distinct ballots as voters, and node-based maps spend more
-// time allocating and freeing than parsing.
+// Project ids to dense indices 0, 1, 2, ... in insertion order: open addressing over one arena,
+// for the votes that name projects by ids that are not plain numbers.
 class KeyIndex final {
  public:
   // The index of `key`; an absent key gets the next index and `inserted` is set.
@@ -298,8 +307,7 @@ class KeyIndex final {
 
 class Reader final {
  public:
-  Reader(std::string_view text, std::string_view file_name)
-      : rows_(text), file_(file_name), text_size_(text.size()) {}
+  Reader(std::string_view text, std::string_view file_name) : rows_(text), file_(file_name) {}
 
   std::variant<BudgetInstance, ParseError> Read() {
     if (!NextRow()) return Fail(0, "The file is empty: a .pb file starts with a META section.");
@@ -310,6 +318,7 @@ class Reader final {
     if (!ReadMeta()) return std::move(*error_);
     if (!ReadProjects()) return std::move(*error_);
     if (!ReadVotes()) return std::move(*error_);
+    MakeBallots();
     return std::move(instance_);
   }
 
@@ -456,7 +465,23 @@ class Reader final {
         return false;
       }
     }
+    IndexNumericIds();
     return true;
+  }
+
+  // Fills numeric_ids_ for the ids that are numbers written plainly (no sign, no leading zero),
+  // up to a bound that keeps the table small next to the projects.
+  void IndexNumericIds() {
+    const std::size_t bound = 16 * instance_.projects.size() + 1024;
+    for (std::size_t i = 0; i < instance_.projects.size(); ++i) {
+      const std::string& id = instance_.projects[i].id;
+      if (id.size() > kMaxNumericIdDigits || (id[0] == '0' && id.size() > 1)) continue;
+      if (!std::all_of(id.begin(), id.end(), [](char c) { return c >= '0' && c <= '9'; })) continue;
+      const auto value = static_cast<std::size_t>(std::stoul(id));
+      if (value >= bound) continue;
+      if (value >= numeric_ids_.size()) numeric_ids_.resize(value + 1, -1);
+      numeric_ids_[value] = static_cast<int>(i);
+    }
   }
 
   // Extra fields are allowed only when empty (a trailing `;`): otherwise a `;` in an unquoted
@@ -495,12 +520,8 @@ class Reader final {
     // Voter columns after vote and points (age, sex, ...) are not read.
     rows_.set_field_limit(std::max(*vote_column, points_column.value_or(0)) + 1);
     seen_in_ballot_.assign(instance_.projects.size(), 0);
-    // A hint only: at most one ballot per 4 bytes of text.
-    const auto votes = instance_.meta.find("num_votes");
-    if (votes != instance_.meta.end()) {
-      const int64_t expected = ParseInteger(votes->second).value_or(0);
-      instance_.ballots.reserve(static_cast<std::size_t>(
-          std::clamp<int64_t>(expected, 0, static_cast<int64_t>(text_size_ / 4))));
+    if (instance_.projects.size() <= kMaxBitmapProjects) {
+      approved_.assign((instance_.projects.size() + 63) / 64, 0);
     }
     while (NextRow()) {
       if (SectionOf(rows_) != Section::kNone) {
@@ -519,12 +540,28 @@ class Reader final {
   bool ReadBallot(std::string_view vote, std::string_view points) {
     ++ballot_stamp_;
     projects_.clear();
-    for (std::string_view rest = vote; !rest.empty();) {
-      const std::size_t comma = rest.find(',');
-      const std::string_view token = Trim(rest.substr(0, comma));
-      rest = comma == std::string_view::npos ? std::string_view() : rest.substr(comma + 1);
+    const char* p = vote.data();
+    const char* const end = p + vote.size();
+    while (p < end) {
+      // Most files name projects by plain numbers, which are looked up in a table; any other
+      // id is trimmed and looked up by its text.
+      const char* const start = p;
+      std::size_t value = 0;
+      while (p < end && *p >= '0' && *p <= '9')
+        value = value * 10 + static_cast<std::size_t>(*p++ - '0');
+      const auto digits = static_cast<std::size_t>(p - start);
+      std::string_view token(start, digits);
+      int project = -1;
+      if (digits > 0 && digits <= kMaxNumericIdDigits && (*start != '0' || digits == 1) &&
+          (p == end || *p == ',') && value < numeric_ids_.size()) {
+        project = numeric_ids_[value];
+      } else {
+        while (p < end && *p != ',') ++p;
+        token = Trim(std::string_view(start, static_cast<std::size_t>(p - start)));
+        if (!token.empty()) project = static_cast<int>(project_index_.Find(token));
+      }
+      if (p < end) ++p;  // the comma
       if (token.empty()) continue;
-      const int project = project_index_.Find(token);
       if (project < 0) {
         Fail(rows_.line(),
              "The vote names project \"" + std::string(token) + "\", which is not in PROJECTS.");
@@ -551,7 +588,7 @@ class Reader final {
                                  "\" are not a whole number between -10^9 and 10^9.");
           return false;
         }
-        points_.push_back(*value);
+        points_.push_back(static_cast<int>(*value));
       }
       if (points_.size() != projects_.size()) {
         Fail(rows_.line(), "The vote names " + std::to_string(projects_.size()) +
@@ -564,58 +601,79 @@ class Reader final {
         scored_.emplace_back(projects_[i], points_[i]);
       std::sort(scored_.begin(), scored_.end());
       for (const auto& [project, value] : scored_) {
-        AppendKey(project);
-        AppendKey(value);
+        key_.push_back(project);
+        key_.push_back(value);
       }
+    } else if (kind_ == VoteKind::kApproval) {
+      // Approval sets are compared regardless of the order they were written in, so the key
+      // lists the projects in increasing order.
+      SortedProjects(key_);
     } else {
-      // Approval sets are compared regardless of the order they were written in.
-      if (kind_ == VoteKind::kApproval) std::sort(projects_.begin(), projects_.end());
-      for (int project : projects_) AppendKey(project);
+      key_.assign(projects_.begin(), projects_.end());
     }
-    bool inserted = false;
-    const uint32_t index = ballot_index_.FindOrInsert(key_, inserted);
-    if (!inserted) {
-      ++instance_.ballots[index].multiplicity;
-      return true;
-    }
-    Ballot& ballot = instance_.ballots.emplace_back();
-    switch (kind_) {
-      case VoteKind::kApproval:
-        ballot.ranking.emplace_back(projects_.begin(), projects_.end());
-        break;
-      case VoteKind::kScores:
-        for (const auto& [project, value] : scored_)
-          ballot.scores.emplace_hint(ballot.scores.end(), project, value);
-        break;
-      case VoteKind::kOrdinal:
-        for (int project : projects_) ballot.ranking.push_back({project});
-        break;
-    }
+    ballots_.Add(key_, 1);
     return true;
   }
 
-  template <typename T>
-  void AppendKey(T value) {
-    char bytes[sizeof(T)];
-    std::memcpy(bytes, &value, sizeof(T));
-    key_.append(bytes, sizeof(T));
+  // Writes projects_ in increasing order to `out`. With few projects in the file they are read
+  // off a bitmap, which costs less than sorting them.
+  void SortedProjects(std::vector<int>& out) {
+    out.clear();
+    if (approved_.empty()) {
+      out.assign(projects_.begin(), projects_.end());
+      std::sort(out.begin(), out.end());
+      return;
+    }
+    for (const int project : projects_) approved_[project / 64] |= uint64_t{1} << (project % 64);
+    for (std::size_t word = 0; word < approved_.size(); ++word) {
+      for (uint64_t bits = approved_[word]; bits != 0; bits &= bits - 1) {
+        out.push_back(static_cast<int>(word * 64) + std::countr_zero(bits));
+      }
+      approved_[word] = 0;
+    }
+  }
+
+  // One Ballot per distinct vote, made once the whole file has been read.
+  void MakeBallots() {
+    instance_.ballots.reserve(ballots_.size());
+    ballots_.ForEach([&](std::span<const int> key, int64_t voters) {
+      Ballot& ballot = instance_.ballots.emplace_back();
+      ballot.multiplicity = voters;
+      switch (kind_) {
+        case VoteKind::kApproval:
+          ballot.ranking.emplace_back(key.begin(), key.end());
+          break;
+        case VoteKind::kScores:
+          for (std::size_t i = 0; i + 1 < key.size(); i += 2)
+            ballot.scores.emplace_hint(ballot.scores.end(), key[i], key[i + 1]);
+          break;
+        case VoteKind::kOrdinal:
+          ballot.ranking.reserve(key.size());
+          for (const int project : key) ballot.ranking.push_back({project});
+          break;
+      }
+    });
   }
 
   RowReader rows_;
   std::string_view file_;
-  std::size_t text_size_;
   std::optional<ParseError> error_;
   BudgetInstance instance_;
   VoteKind kind_ = VoteKind::kApproval;
   std::map<std::string, int> meta_lines_;
   KeyIndex project_index_;
-  KeyIndex ballot_index_;  // ballot keys (project indices, points) to instance_.ballots
+  // By value, the index of the project whose id is that number written plainly; -1 for none.
+  std::vector<int> numeric_ids_;
+  // Identical votes are merged; a vote's key is its project indices, each followed by its
+  // points for cumulative and scoring votes.
+  internal::DistinctBallots ballots_;
   std::vector<uint32_t> seen_in_ballot_;  // per project: the stamp of the last ballot naming it
+  std::vector<uint64_t> approved_;        // a bit per project, all clear between votes; or empty
   uint32_t ballot_stamp_ = 0;
   std::vector<int> projects_;
-  std::vector<int64_t> points_;
-  std::vector<std::pair<int, int64_t>> scored_;
-  std::string key_;
+  std::vector<int> points_;  // within +-kMaxPoints
+  std::vector<std::pair<int, int>> scored_;
+  std::vector<int> key_;
 };
 
 bool NeedsQuotes(std::string_view value) {

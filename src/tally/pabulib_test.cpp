@@ -119,6 +119,42 @@ TEST(Pabulib, ReadsOrdinalBestFirstAndChooseOne) {
   EXPECT_EQ(choose.ballots[0].multiplicity, 2);
 }
 
+// Ids that are plain numbers are looked up by value, others by text; "01" and "1" are
+// different projects, and an id is found however the vote spaces it.
+TEST(Pabulib, FindsProjectsByNumberAndByText) {
+  const std::string text =
+      "META\nkey;value\nbudget;100\nvote_type;approval\nPROJECTS\nproject_id;cost\n"
+      "1;10\n01;10\nA;10\n900000000;10\n0;10\nVOTES\nvoter_id;vote\n"
+      "1;01,1\n2;1 ,\t01\n3;900000000,A,0\n4; A ,0,900000000,\n";
+  const BudgetInstance& instance = Ok(ReadPabulib(text, "ids.pb"));
+  ASSERT_EQ(instance.ballots.size(), 2u);
+  EXPECT_EQ(instance.ballots[0].ranking, (std::vector<std::vector<int>>{{0, 1}}));
+  EXPECT_EQ(instance.ballots[0].multiplicity, 2);
+  EXPECT_EQ(instance.ballots[1].ranking, (std::vector<std::vector<int>>{{2, 3, 4}}));
+  EXPECT_EQ(instance.ballots[1].multiplicity, 2);
+
+  const std::string unknown[] = {"02", "2", "00", "1 1", "900000001"};
+  for (const std::string& id : unknown) {
+    std::string with_vote = text;
+    with_vote += "5;1," + id + "\n";
+    const ParseError error = Err(ReadPabulib(with_vote, "ids.pb"));
+    EXPECT_EQ(error.line, 18) << id;
+    EXPECT_EQ(error.message, "The vote names project \"" + id + "\", which is not in PROJECTS.");
+  }
+}
+
+// Beyond a few thousand projects an approval vote is sorted rather than put on a bitmap.
+TEST(Pabulib, AggregatesApprovalBallotsWithManyProjects) {
+  std::string text = "META\nkey;value\nbudget;100\nvote_type;approval\nPROJECTS\nproject_id;cost\n";
+  for (int id = 1; id <= 5000; ++id) text += std::to_string(id) + ";1\n";
+  text += "VOTES\nvoter_id;vote\n1;4999,3,4500\n2;3,4500,4999\n3;4500\n";
+  const BudgetInstance& instance = Ok(ReadPabulib(text, "many.pb"));
+  ASSERT_EQ(instance.ballots.size(), 2u);
+  EXPECT_EQ(instance.ballots[0].ranking, (std::vector<std::vector<int>>{{2, 4499, 4998}}));
+  EXPECT_EQ(instance.ballots[0].multiplicity, 2);
+  EXPECT_EQ(instance.ballots[1].ranking, (std::vector<std::vector<int>>{{4499}}));
+}
+
 struct BadCase {
   const char* name;
   std::string text;

@@ -8,6 +8,8 @@
 #include <optional>
 #include <sstream>
 
+#include "tally/internal/plain_number.hpp"
+
 namespace coproduce::tally {
 namespace {
 
@@ -208,7 +210,47 @@ class Reader {
     return true;
   }
 
+  // The usual vote line, "count: id,id,..." in plain numbers without ties, read in one pass.
+  // On anything else it returns false having added nothing, and Data reads the line again and
+  // says what is wrong with it (or reads the ties and blanks it allows).
+  bool ReadPlainOrder(std::string_view line) {
+    constexpr int kMaxCountDigits = 15;  // below kMaxVoters
+    constexpr int kMaxIdDigits = 9;      // kMaxAlternatives fits
+    const char* p = line.data();
+    const char* const end = p + line.size();
+    uint64_t count = 0;
+    if (!internal::ReadPlainNumber(p, end, kMaxCountDigits, count) || p == end || *p != ':') {
+      return false;
+    }
+    ++p;
+    while (p < end && *p == ' ') ++p;
+    ++stamp_;
+    ids_.clear();
+    const std::size_t m = election_.candidates.size();
+    while (p < end) {
+      uint64_t id = 0;
+      if (!internal::ReadPlainNumber(p, end, kMaxIdDigits, id) || id < 1 || id > m ||
+          seen_[id - 1] == stamp_) {
+        return false;
+      }
+      seen_[id - 1] = stamp_;
+      ids_.push_back(static_cast<int>(id - 1));
+      if (p < end && (*p != ',' || ++p == end)) return false;
+    }
+    if (count < 1 || count > static_cast<uint64_t>(kMaxVoters - voters_) ||
+        (NeedsComplete(*type_) && ids_.size() != m)) {
+      return false;
+    }
+    voters_ += static_cast<int64_t>(count);
+    Ballot& ballot = election_.ballots.emplace_back();
+    ballot.multiplicity = static_cast<int64_t>(count);
+    ballot.ranking.reserve(ids_.size());
+    for (const int id : ids_) ballot.ranking.push_back({id});
+    return true;
+  }
+
   bool Data(std::string_view line, int n) {
+    if (ReadPlainOrder(line)) return true;
     const int m = static_cast<int>(election_.candidates.size());
     const char* p = line.data();
     const char* const end = p + line.size();
@@ -369,8 +411,9 @@ class Reader {
   bool in_data_ = false;
   std::size_t data_start_ = 0;  // where the line after the current one starts
   int64_t voters_ = 0;
-  std::vector<uint32_t> seen_;  // per alternative, the stamp of the last line that used it
-  uint32_t stamp_ = 0;
+  std::vector<uint64_t> seen_;  // per alternative, the stamp of the last line that used it
+  uint64_t stamp_ = 0;
+  std::vector<int> ids_;  // the order being read, reused between lines
 };
 
 // A ballot's order with empty groups dropped and ties sorted; nullopt if it cannot be written.

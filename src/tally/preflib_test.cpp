@@ -86,6 +86,19 @@ TEST(Preflib, AcceptsCrlfBomBlankLinesAndSpaces) {
   EXPECT_TRUE(e.ballots[1].ranking.empty());  // a blank ballot
 }
 
+// Plain lines are read by a fast path and others in full; both must give the same ballots.
+TEST(Preflib, ReadsEverySpellingOfAnOrderAlike) {
+  const Election e =
+      ReadOk(Header("soi", 3, "9") + "2: 3,1\n2 :3 , 1\n1:\t{3},01\n1:3,1\n\t1: 3,1 \n2:\n");
+  ASSERT_EQ(e.ballots.size(), 6u);
+  for (std::size_t i = 0; i < 5; ++i) {
+    EXPECT_EQ(e.ballots[i].ranking, (std::vector<std::vector<int>>{{2}, {0}})) << "line " << i;
+  }
+  EXPECT_EQ(e.ballots[1].multiplicity, 2);
+  EXPECT_EQ(e.ballots[4].multiplicity, 1);
+  EXPECT_TRUE(e.ballots[5].ranking.empty());
+}
+
 TEST(Preflib, TakesTheTypeFromTheExtensionWhenTheHeaderHasNone) {
   const std::string text = "# ALTERNATIVE NAME 1: A\n# ALTERNATIVE NAME 2: B\n1: {1,2}\n";
   EXPECT_EQ(ReadOk(text, "x.toi").ballots.size(), 1u);
