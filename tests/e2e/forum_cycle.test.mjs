@@ -7,13 +7,12 @@
 import assert from 'node:assert/strict';
 import { after, before } from 'node:test';
 import {
+  asPerson,
+  asPublic,
   follow,
-  launchBrowser,
   mainText,
   navigate,
-  page as firstPage,
   scenario,
-  signIn,
   startServer,
   visit,
   where,
@@ -28,25 +27,7 @@ after(async () => {
   await server?.stop();
 });
 
-async function asPerson(who, fn, options) {
-  const context = await launchBrowser(options);
-  try {
-    const page = await firstPage(context);
-    await signIn(page, who.email, who.password);
-    return await fn(page);
-  } finally {
-    await context.close();
-  }
-}
 
-async function asPublic(fn, options) {
-  const context = await launchBrowser(options);
-  try {
-    return await fn(await firstPage(context));
-  } finally {
-    await context.close();
-  }
-}
 
 /** UK wall-clock time as <input type="datetime-local"> takes it, `minutes` from now. */
 function ukTime(minutes, from = Date.now()) {

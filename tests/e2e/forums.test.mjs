@@ -5,13 +5,13 @@
 import assert from 'node:assert/strict';
 import { after, before } from 'node:test';
 import {
+  asPerson,
   follow,
   launchBrowser,
   mainText,
   navigate,
   page as firstPage,
   scenario,
-  signIn,
   startServer,
   visit,
   where,
@@ -26,16 +26,6 @@ after(async () => {
   await server?.stop();
 });
 
-async function asPerson(who, fn, options) {
-  const context = await launchBrowser(options);
-  try {
-    const page = await firstPage(context);
-    await signIn(page, who.email, who.password);
-    return await fn(page);
-  } finally {
-    await context.close();
-  }
-}
 
 /** Raises an issue in the forum at `forumPath` and returns the issue's path. */
 async function raiseIssue(page, forumPath, title, description) {

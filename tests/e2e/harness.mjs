@@ -680,4 +680,26 @@ export function scenario(name, fn, options = {}) {
   });
 }
 
+/** Runs fn(page) in a fresh browser signed in as `who` ({email, password}), then closes it. */
+export async function asPerson(who, fn, options) {
+  const context = await launchBrowser(options);
+  try {
+    const p = await page(context);
+    await signIn(p, who.email, who.password);
+    return await fn(p);
+  } finally {
+    await context.close();
+  }
+}
+
+/** Runs fn(page) in a fresh browser with nobody signed in, then closes it. */
+export async function asPublic(fn, options) {
+  const context = await launchBrowser(options);
+  try {
+    return await fn(await page(context));
+  } finally {
+    await context.close();
+  }
+}
+
 export { paths, text, ui };
