@@ -46,9 +46,9 @@ class PairCounter final {
         unranked_(chunks_),
         position_(chunks_),
         sums_(static_cast<std::size_t>(m) * chunks_),
-        seen_(static_cast<std::size_t>(m), 0),
-        order_(static_cast<std::size_t>(m)) {
-    ends_.reserve(static_cast<std::size_t>(m));
+        seen_(by_vector_ ? 0 : static_cast<std::size_t>(m), 0),
+        order_(static_cast<std::size_t>(m)),
+        ends_(static_cast<std::size_t>(m)) {
     out_.m = m;
     out_.d.assign(static_cast<std::size_t>(m) * m, 0);
     // Lanes past the last candidate hold -1, so they never rank below anyone.
@@ -88,27 +88,40 @@ class PairCounter final {
   static constexpr int64_t kMaxPending = std::numeric_limits<Sum>::max();
 
   // Validates `ballot` as RankPositions does, and lists its ranked candidates in order
-  // (order_[0, ranked_), with ends_ where each group ends) and, by vector, their positions.
+  // (order_[0, ranked_), with ends_[0, groups_) where each group ends) and, by vector,
+  // their positions.
   bool Read(const Ballot& ballot) {
-    if (++stamp_ == 0) {
+    if (by_vector_) {
+      std::copy(unranked_.begin(), unranked_.end(), position_.begin());
+    } else if (++stamp_ == 0) {
       std::fill(seen_.begin(), seen_.end(), 0);
       stamp_ = 1;
     }
-    if (by_vector_) std::copy(unranked_.begin(), unranked_.end(), position_.begin());
-    ranked_ = 0;
-    ends_.clear();
+    // Counted in locals: the stores into ends_ could otherwise alias members.
+    std::size_t ranked = 0;
+    std::size_t groups = 0;
     for (const std::vector<int>& group : ballot.ranking) {
       if (group.empty()) continue;
-      const auto index = static_cast<Lane>(ends_.size());
       for (const int c : group) {
-        if (c < 0 || c >= m_ || seen_[c] == stamp_) return false;
-        seen_[c] = stamp_;
-        if (by_vector_) position_[c / kLanes][c % kLanes] = index;
-        order_[ranked_++] = c;
+        if (c < 0 || c >= m_ || Ranked(c)) return false;
+        if (by_vector_) {
+          position_[c / kLanes][c % kLanes] = static_cast<Lane>(groups);
+        } else {
+          seen_[c] = stamp_;
+        }
+        order_[ranked++] = c;
       }
-      ends_.push_back(ranked_);
+      ends_[groups++] = ranked;
     }
+    ranked_ = ranked;
+    groups_ = groups;
     return true;
+  }
+
+  // Whether the ballot being read ranks c.
+  bool Ranked(int c) const {
+    if (by_vector_) return position_[c / kLanes][c % kLanes] != kUnranked;
+    return seen_[c] == stamp_;
   }
 
   void AddByVector(Sum w) {
@@ -126,10 +139,11 @@ class PairCounter final {
   void AddByOrder(int64_t w) {
     std::size_t filled = ranked_;
     for (int c = 0; c < m_; ++c) {
-      if (seen_[c] != stamp_) order_[filled++] = c;
+      if (!Ranked(c)) order_[filled++] = c;
     }
     std::size_t start = 0;
-    for (const std::size_t below : ends_) {
+    for (std::size_t g = 0; g < groups_; ++g) {
+      const std::size_t below = ends_[g];
       for (std::size_t k = start; k < below; ++k) {
         int64_t* row = out_.d.data() + static_cast<std::size_t>(order_[k]) * m_;
         for (std::size_t t = below; t < filled; ++t) row[order_[t]] += w;
@@ -156,11 +170,12 @@ class PairCounter final {
   std::vector<Lanes> position_;  // this ballot's, by vector only
   std::vector<Sums> sums_;       // [i * chunks_ + j / kLanes][j % kLanes], not yet in out_.d
   int64_t pending_ = 0;          // the most any of sums_ holds
-  std::vector<uint32_t> seen_;   // the stamp of the last ballot naming c
+  std::vector<uint32_t> seen_;   // without vectors, the stamp of the last ballot naming c
   uint32_t stamp_ = 0;
   std::vector<int> order_;         // this ballot's ranked candidates, then (by order) the rest
   std::size_t ranked_ = 0;         // how many are ranked
   std::vector<std::size_t> ends_;  // where each group ends in order_
+  std::size_t groups_ = 0;
   Pairwise out_;
 };
 
