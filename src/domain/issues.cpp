@@ -1,7 +1,5 @@
 #include "domain/issues.hpp"
 
-#include <charconv>
-
 #include "domain/accounts.hpp"
 #include "domain/audit.hpp"
 #include "domain/forums.hpp"
@@ -28,12 +26,10 @@ Issue IssueFromRow(const db::Row& r) {
           r.Int(12), r.OptText(13)};
 }
 
+// An optional choice from a list: 0 when none was chosen.
 std::optional<int64_t> ParseOptionalId(const std::string& s) {
   if (s.empty()) return 0;
-  int64_t v = 0;
-  const auto [end, ec] = std::from_chars(s.data(), s.data() + s.size(), v);
-  if (ec != std::errc() || end != s.data() + s.size() || v <= 0) return std::nullopt;
-  return v;
+  return ParseId(s);
 }
 
 db::Value OptionalId(int64_t id) { return id ? db::Value(id) : db::Value(nullptr); }

@@ -1,7 +1,5 @@
 #include "domain/organisations.hpp"
 
-#include <charconv>
-
 #include "domain/audit.hpp"
 #include "domain/partnerships.hpp"
 #include "domain/permissions.hpp"
@@ -20,13 +18,6 @@ Organisation FromRow(const db::Row& r) {
   return {r.Int(0),     r.Int(1),  r.Text(2), SectorFromString(r.Text(3)).value_or(Sector::kThird),
           r.Int(4),     r.Text(5), r.Text(6), r.Text(7),
           r.Int(8) != 0};
-}
-
-int64_t ParseId(std::string_view s) {
-  int64_t v = 0;
-  const auto [end, ec] = std::from_chars(s.data(), s.data() + s.size(), v);
-  if (ec != std::errc() || end != s.data() + s.size() || v < 0) return -1;
-  return v;
 }
 
 // The stored form of the input: trimmed, normalised, "" for absent optional fields.
@@ -72,10 +63,10 @@ FieldErrors CheckOrganisation(db::Connection& db, int64_t partnership_id,
     errors.push_back({"sector", "Choose the organisation's sector."});
   }
   if (!clean.at("locality_id").empty()) {
-    const int64_t locality = ParseId(clean.at("locality_id"));
+    const auto locality = ParseId(clean.at("locality_id"));
     const auto localities = ListLocalities(db, partnership_id);
     bool found = false;
-    for (const Locality& l : localities) found = found || l.id == locality;
+    for (const Locality& l : localities) found = found || (locality && l.id == *locality);
     if (!found) errors.push_back({"locality", "Choose a locality from the list."});
   }
   if (!clean.at("charity_number").empty()) {
@@ -130,7 +121,7 @@ Outcome CreateOrganisation(db::Connection& db, int64_t now, const Actor& actor,
       "INSERT INTO organisations (partnership_id, name, sector, locality_id, charity_number, "
       "website, created_at) VALUES ($1, $2, $3, $4, $5, $6, $7) RETURNING id",
       {partnership_id, c.at("name"), c.at("sector"),
-       c.at("locality_id").empty() ? db::Value(nullptr) : db::Value(ParseId(c.at("locality_id"))),
+       c.at("locality_id").empty() ? db::Value(nullptr) : db::Value(*ParseId(c.at("locality_id"))),
        OptionalText(c.at("charity_number")), OptionalText(c.at("website")), now});
   const int64_t id = rows[0].Int(0);
   RecordAudit(db, now, actor.person_id, partnership_id, "organisation", id, "create", Diff({}, c));
@@ -152,7 +143,7 @@ Outcome UpdateOrganisation(db::Connection& db, int64_t now, const Actor& actor,
       "UPDATE organisations SET name = $1, sector = $2, locality_id = $3, charity_number = $4, "
       "website = $5 WHERE id = $6 AND partnership_id = $7",
       {c.at("name"), c.at("sector"),
-       c.at("locality_id").empty() ? db::Value(nullptr) : db::Value(ParseId(c.at("locality_id"))),
+       c.at("locality_id").empty() ? db::Value(nullptr) : db::Value(*ParseId(c.at("locality_id"))),
        OptionalText(c.at("charity_number")), OptionalText(c.at("website")), id, partnership_id});
   const Changes changes = Diff(Stored(*before), c);
   if (!changes.empty()) {

@@ -2,7 +2,6 @@
 
 #include <algorithm>
 #include <cctype>
-#include <charconv>
 #include <set>
 
 #include "domain/audit.hpp"
@@ -33,13 +32,6 @@ Solution SolutionFromRow(db::Connection& db, const db::Row& r) {
     s.issues.emplace_back(i.Int(0), i.Text(1));
   }
   return s;
-}
-
-std::optional<int64_t> ParseId(std::string_view s) {
-  int64_t v = 0;
-  const auto [end, ec] = std::from_chars(s.data(), s.data() + s.size(), v);
-  if (ec != std::errc() || end != s.data() + s.size() || v <= 0) return std::nullopt;
-  return v;
 }
 
 }  // namespace

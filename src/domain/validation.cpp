@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cctype>
+#include <charconv>
 
 namespace coproduce::domain {
 namespace {
@@ -94,6 +95,21 @@ std::optional<std::string> CheckRequired(std::string_view s, std::string_view wh
     return "Enter " + std::string(what) + " of at most " + std::to_string(max) + " characters.";
   }
   return std::nullopt;
+}
+
+std::optional<int64_t> ParseInteger(std::string_view s) {
+  const std::string t = TrimField(s);
+  int64_t v = 0;
+  const auto [end, ec] = std::from_chars(t.data(), t.data() + t.size(), v);
+  if (t.empty() || ec != std::errc() || end != t.data() + t.size()) return std::nullopt;
+  return v;
+}
+
+std::optional<int64_t> ParseId(std::string_view s) {
+  int64_t v = 0;
+  const auto [end, ec] = std::from_chars(s.data(), s.data() + s.size(), v);
+  if (ec != std::errc() || end != s.data() + s.size() || v <= 0) return std::nullopt;
+  return v;
 }
 
 }  // namespace coproduce::domain

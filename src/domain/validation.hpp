@@ -1,6 +1,7 @@
 // Checks on what people type. Each returns the sentence to show, or nullopt when it is fine.
 #pragma once
 
+#include <cstdint>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -10,6 +11,12 @@ namespace coproduce::domain {
 // Trims spaces and control characters from both ends and folds runs of inner
 // whitespace-only lines; used on every single-line text field before it is stored.
 std::string TrimField(std::string_view s);
+
+// A whole decimal integer such as "42" or "-3" (spaces around it are ignored); nullopt for
+// anything else, including numbers beyond 64 bits.
+std::optional<int64_t> ParseInteger(std::string_view s);
+// A record id: a positive decimal integer with nothing around it; nullopt otherwise.
+std::optional<int64_t> ParseId(std::string_view s);
 // "SC" followed by exactly 6 digits (OSCR's format). Letters are compared upper-case.
 std::optional<std::string> CheckCharityNumber(std::string_view s);
 // Upper-cases and removes spaces: " sc 012345" -> "SC012345".

@@ -7,6 +7,26 @@
 namespace coproduce::domain {
 namespace {
 
+TEST(ValidationTest, ParseId) {
+  EXPECT_EQ(ParseId("42"), 42);
+  EXPECT_FALSE(ParseId("0"));
+  EXPECT_FALSE(ParseId("-1"));
+  EXPECT_FALSE(ParseId("4x"));
+  EXPECT_FALSE(ParseId(" 4"));
+  EXPECT_FALSE(ParseId(""));
+  EXPECT_FALSE(ParseId("99999999999999999999"));
+}
+
+TEST(ValidationTest, ParseInteger) {
+  EXPECT_EQ(ParseInteger("42"), 42);
+  EXPECT_EQ(ParseInteger(" -3 "), -3);
+  EXPECT_EQ(ParseInteger("0"), 0);
+  EXPECT_FALSE(ParseInteger(""));
+  EXPECT_FALSE(ParseInteger("  "));
+  EXPECT_FALSE(ParseInteger("1.5"));
+  EXPECT_FALSE(ParseInteger("99999999999999999999"));
+}
+
 TEST(ValidationTest, CharityNumber) {
   EXPECT_FALSE(CheckCharityNumber("SC012345"));
   EXPECT_FALSE(CheckCharityNumber("sc 012345"));

@@ -1,7 +1,6 @@
 #include "domain/votes.hpp"
 
 #include <algorithm>
-#include <charconv>
 #include <ctime>
 #include <set>
 
@@ -110,14 +109,6 @@ Vote VoteFromRow(db::Connection& db, const db::Row& r) {
   return v;
 }
 
-std::optional<int64_t> ParseNumber(std::string_view s) {
-  const std::string t = TrimField(s);
-  int64_t v = 0;
-  const auto [end, ec] = std::from_chars(t.data(), t.data() + t.size(), v);
-  if (t.empty() || ec != std::errc() || end != t.data() + t.size()) return std::nullopt;
-  return v;
-}
-
 // Days since 1970-01-01 of a civil date (Howard Hinnant's algorithm).
 int64_t DaysFromCivil(int64_t y, int64_t m, int64_t d) {
   y -= m <= 2;
@@ -174,7 +165,7 @@ ParsedBallot ParseBallotForm(const Vote& vote,
   nlohmann::json content = nlohmann::json::object();
   switch (method.kind) {
     case BallotKind::kChooseOne: {
-      const auto choice = ParseNumber(Field(fields, "choice"));
+      const auto choice = ParseInteger(Field(fields, "choice"));
       if (!choice || *choice < 0 || *choice >= n) return {"", "Choose one of the options."};
       content["choice"] = *choice;
       break;
@@ -195,7 +186,7 @@ ParsedBallot ParseBallotForm(const Vote& vote,
       for (int p = 0; p < n; ++p) {
         const std::string value = Field(fields, key(p));
         if (value.empty()) continue;
-        const auto number = ParseNumber(value);
+        const auto number = ParseInteger(value);
         if (!number || *number < 1 || *number > n) {
           return {"", "Number the options from 1 to " + std::to_string(n) +
                           ", or leave out the ones you do not want to rank."};
@@ -227,7 +218,7 @@ ParsedBallot ParseBallotForm(const Vote& vote,
           if (method.kind == BallotKind::kGrades) return {"", "Give every option a grade."};
           continue;
         }
-        const auto number = ParseNumber(value);
+        const auto number = ParseInteger(value);
         if (!number || *number < 0 || *number > max) {
           return {"", method.kind == BallotKind::kDots
                           ? "Give each option a whole number of dots, from 0 to " +
@@ -343,7 +334,9 @@ std::optional<int64_t> ParseUkTime(std::string_view s) {
       s[13] != ':') {
     return std::nullopt;
   }
-  const auto part = [&](std::size_t at, std::size_t len) { return ParseNumber(s.substr(at, len)); };
+  const auto part = [&](std::size_t at, std::size_t len) {
+    return ParseInteger(s.substr(at, len));
+  };
   const auto y = part(0, 4), mo = part(5, 2), d = part(8, 2), h = part(11, 2), mi = part(14, 2);
   if (!y || !mo || !d || !h || !mi || *y < 2000 || *y > 2200 || *mo < 1 || *mo > 12 || *d < 1 ||
       *h > 23 || *mi > 59) {
@@ -411,7 +404,7 @@ Outcome CreateVote(db::Connection& db, int64_t now, const Actor& actor, int64_t 
   const int options = static_cast<int>(shortlist.size());
   int64_t seats = 1;
   if (!TrimField(input.seats).empty()) {
-    const auto n = ParseNumber(input.seats);
+    const auto n = ParseInteger(input.seats);
     if (!n || *n < 1 || *n > options) {
       errors.push_back({"seats", "Enter how many options will be chosen, from 1 to " +
                                      std::to_string(options) + "."});
@@ -423,7 +416,7 @@ Outcome CreateVote(db::Connection& db, int64_t now, const Actor& actor, int64_t 
   int64_t max_score = 0;
   std::optional<int64_t> budget;
   if (method && method->kind == BallotKind::kDots) {
-    const auto n = ParseNumber(input.dots);
+    const auto n = ParseInteger(input.dots);
     if (!n || *n < 1 || *n > 100) {
       errors.push_back({"dots", "Enter how many dots each voter has, from 1 to 100."});
     } else {
@@ -431,7 +424,7 @@ Outcome CreateVote(db::Connection& db, int64_t now, const Actor& actor, int64_t 
     }
   }
   if (method && method->kind == BallotKind::kScores) {
-    const auto n = ParseNumber(input.max_score);
+    const auto n = ParseInteger(input.max_score);
     if (!n || *n < 1 || *n > 100) {
       errors.push_back({"max_score", "Enter the highest score, from 1 to 100."});
     } else {
@@ -459,7 +452,7 @@ Outcome CreateVote(db::Connection& db, int64_t now, const Actor& actor, int64_t 
     errors.push_back({"eligibility", "Choose who can vote."});
   } else if (eligibility == "sessions") {
     for (const std::string& raw : input.session_ids) {
-      const auto id = ParseNumber(raw);
+      const auto id = ParseInteger(raw);
       if (!id ||
           db.Query("SELECT 1 FROM forum_sessions WHERE id = $1 AND forum_id = $2", {*id, forum_id})
               .empty()) {

@@ -1,6 +1,5 @@
 #include "web/forms.hpp"
 
-#include <charconv>
 #include <ctime>
 
 namespace coproduce::web {
@@ -31,11 +30,10 @@ std::string FormatTime(int64_t unix_seconds) {
   return out;
 }
 
-std::optional<int64_t> ParseId(std::string_view s) {
-  int64_t v = 0;
-  const auto [end, ec] = std::from_chars(s.data(), s.data() + s.size(), v);
-  if (ec != std::errc() || end != s.data() + s.size() || v <= 0) return std::nullopt;
-  return v;
+std::optional<domain::Forum> ForumInUrl(const Context& ctx) {
+  const auto id = ParseId(ctx.request.Param("id"));
+  if (!id) return std::nullopt;
+  return domain::FindForum(ctx.db, ctx.partnership->id, *id);
 }
 
 std::string SafeNext(std::string_view next) {

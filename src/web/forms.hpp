@@ -7,8 +7,11 @@
 #include <string_view>
 #include <vector>
 
+#include "domain/forums.hpp"
 #include "domain/people.hpp"
 #include "domain/types.hpp"
+#include "domain/validation.hpp"
+#include "web/context.hpp"
 #include "web/views.hpp"
 
 namespace coproduce::web {
@@ -35,8 +38,11 @@ List SelectOptions(const Items& items, const std::string& selected) {
 
 // "2026-04-01 14:30 UTC".
 std::string FormatTime(int64_t unix_seconds);
-// A positive decimal id, or nullopt.
-std::optional<int64_t> ParseId(std::string_view s);
+// Ids in URLs and forms: a positive decimal integer, or nullopt (domain/validation.hpp).
+using domain::ParseId;
+// The forum whose id is the URL's {id}, in the request's partnership; nullopt when the id is
+// malformed or names no forum there (the caller answers 404).
+std::optional<domain::Forum> ForumInUrl(const Context& ctx);
 // A path to return to after signing in: a local path only, never another site.
 std::string SafeNext(std::string_view next);
 

@@ -5,15 +5,6 @@
 namespace coproduce::web {
 namespace {
 
-TEST(FormsTest, ParseId) {
-  EXPECT_EQ(ParseId("42"), 42);
-  EXPECT_FALSE(ParseId("0"));
-  EXPECT_FALSE(ParseId("-1"));
-  EXPECT_FALSE(ParseId("4x"));
-  EXPECT_FALSE(ParseId(""));
-  EXPECT_FALSE(ParseId("99999999999999999999"));
-}
-
 TEST(FormsTest, SafeNextKeepsPeopleOnThisSite) {
   EXPECT_EQ(SafeNext("/p/riverside"), "/p/riverside");
   EXPECT_EQ(SafeNext("//evil.example"), "");

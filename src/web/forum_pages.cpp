@@ -72,8 +72,7 @@ List PhaseSteps(domain::Phase now) {
 }
 
 http::Response View(App& app, Context& ctx) {
-  const auto id = ParseId(ctx.request.Param("id"));
-  const auto forum = id ? domain::FindForum(ctx.db, ctx.partnership->id, *id) : std::nullopt;
+  const auto forum = ForumInUrl(ctx);
   if (!forum) return app.Error(ctx, 404);
   Data data;
   data.set("id", std::to_string(forum->id));

@@ -14,12 +14,6 @@ std::string IssuePath(const Context& ctx, int64_t id) {
   return "/p/" + ctx.partnership->slug + "/issues/" + std::to_string(id);
 }
 
-std::optional<domain::Forum> FindForumOf(Context& ctx) {
-  const auto id = ParseId(ctx.request.Param("id"));
-  if (!id) return std::nullopt;
-  return domain::FindForum(ctx.db, ctx.partnership->id, *id);
-}
-
 http::Response IssueForm(App& app, Context& ctx, int status, const domain::Forum& forum,
                          const domain::IssueInput& in, const domain::FieldErrors& errors) {
   Data data;
@@ -36,7 +30,7 @@ http::Response IssueForm(App& app, Context& ctx, int status, const domain::Forum
 
 http::Response GetNew(App& app, Context& ctx) {
   if (!domain::Can(ctx.actor, domain::Action::kTakePart)) return app.Denied(ctx);
-  const auto forum = FindForumOf(ctx);
+  const auto forum = ForumInUrl(ctx);
   if (!forum) return app.Error(ctx, 404);
   if (forum->phase != domain::Phase::kIssues) {
     return *app.Refusal(ctx, domain::Outcome::Conflict(
@@ -47,7 +41,7 @@ http::Response GetNew(App& app, Context& ctx) {
 }
 
 http::Response PostNew(App& app, Context& ctx) {
-  const auto forum = FindForumOf(ctx);
+  const auto forum = ForumInUrl(ctx);
   if (!forum) return app.Error(ctx, 404);
   const domain::IssueInput input{ctx.form.Get("title"), ctx.form.Get("description"),
                                  ctx.form.Get("theme"), ctx.form.Get("locality")};

@@ -44,15 +44,9 @@ http::Response SessionForm(App& app, Context& ctx, int status, const domain::For
   return app.Page(ctx, status, "session_form", "Add a session", std::move(data));
 }
 
-std::optional<domain::Forum> ForumOf(Context& ctx) {
-  const auto id = ParseId(ctx.request.Param("id"));
-  if (!id) return std::nullopt;
-  return domain::FindForum(ctx.db, ctx.partnership->id, *id);
-}
-
 http::Response GetNew(App& app, Context& ctx) {
   if (!domain::Can(ctx.actor, domain::Action::kManageForums)) return app.Denied(ctx);
-  const auto forum = ForumOf(ctx);
+  const auto forum = ForumInUrl(ctx);
   if (!forum) return app.Error(ctx, 404);
   domain::SessionInput defaults;
   defaults.format = "in-person";
@@ -60,7 +54,7 @@ http::Response GetNew(App& app, Context& ctx) {
 }
 
 http::Response PostNew(App& app, Context& ctx) {
-  const auto forum = ForumOf(ctx);
+  const auto forum = ForumInUrl(ctx);
   if (!forum) return app.Error(ctx, 404);
   const http::Form& f = ctx.form;
   const domain::SessionInput input{f.Get("title"),        f.Get("format"),    f.Get("venue"),

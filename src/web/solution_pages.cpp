@@ -51,15 +51,9 @@ http::Response SolutionForm(App& app, Context& ctx, int status, const domain::Fo
   return app.Page(ctx, status, "solution_form", "Propose a solution", std::move(data));
 }
 
-std::optional<domain::Forum> FindForumOf(Context& ctx) {
-  const auto id = ParseId(ctx.request.Param("id"));
-  if (!id) return std::nullopt;
-  return domain::FindForum(ctx.db, ctx.partnership->id, *id);
-}
-
 http::Response GetNew(App& app, Context& ctx) {
   if (!domain::Can(ctx.actor, domain::Action::kTakePart)) return app.Denied(ctx);
-  const auto forum = FindForumOf(ctx);
+  const auto forum = ForumInUrl(ctx);
   if (!forum) return app.Error(ctx, 404);
   if (forum->phase != domain::Phase::kSolutions) {
     return *app.Refusal(
@@ -70,7 +64,7 @@ http::Response GetNew(App& app, Context& ctx) {
 }
 
 http::Response PostNew(App& app, Context& ctx) {
-  const auto forum = FindForumOf(ctx);
+  const auto forum = ForumInUrl(ctx);
   if (!forum) return app.Error(ctx, 404);
   const domain::SolutionInput input{ctx.form.Get("title"), ctx.form.Get("description"),
                                     ctx.form.Get("organisation"), ctx.form.Get("cost"),
