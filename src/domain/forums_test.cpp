@@ -265,6 +265,16 @@ TEST_F(ForumsTest, SolutionsAnswerIssuesAndFacilitatorsShortlistThem) {
   EXPECT_TRUE(FindSolution(db(), pid_, ok.id)->shortlisted);
   ASSERT_TRUE(SetShortlisted(db(), 311, facilitator_, pid_, ok.id, false).ok());
   EXPECT_FALSE(ListSolutions(db(), pid_, forum_).at(0).shortlisted);
+  // Each listed solution carries its own issues (fetched for the whole list at once).
+  const Outcome second =
+      ProposeSolution(db(), 311, other_member_, pid_, forum_,
+                      {"Befriending", "Weekly calls.", "", "", {std::to_string(lonely)}});
+  ASSERT_TRUE(second.ok());
+  const std::vector<Solution> listed = ListSolutions(db(), pid_, forum_);
+  ASSERT_EQ(listed.size(), 2u);
+  EXPECT_EQ(listed[0].issues.size(), 2u);
+  ASSERT_EQ(listed[1].issues.size(), 1u);
+  EXPECT_EQ(listed[1].issues[0].second, "Loneliness");
   OpenPhase(Phase::kReport);
   EXPECT_EQ(SetShortlisted(db(), 312, facilitator_, pid_, ok.id, true).status,
             Outcome::Status::kConflict);

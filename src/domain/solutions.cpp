@@ -22,16 +22,26 @@ constexpr const char* kSelectSolution =
     "JOIN forums f ON f.id = s.forum_id JOIN people p ON p.id = s.author_id LEFT JOIN "
     "organisations o ON o.id = s.organisation_id ";
 
-Solution SolutionFromRow(db::Connection& db, const db::Row& r) {
-  Solution s{r.Int(0),    r.Int(1), r.Text(2), r.Text(3),     r.Int(4), r.Text(5),
-             r.OptInt(6), r.Int(7), r.Text(8), r.Int(9) != 0, {}};
-  for (const db::Row& i :
-       db.Query("SELECT i.id, i.title FROM solution_issues si JOIN issues i ON i.id = "
-                "si.issue_id WHERE si.solution_id = $1 ORDER BY i.id",
-                {s.id})) {
-    s.issues.emplace_back(i.Int(0), i.Text(1));
+Solution SolutionFromRow(const db::Row& r) {
+  return Solution{r.Int(0),    r.Int(1), r.Text(2), r.Text(3),     r.Int(4), r.Text(5),
+                  r.OptInt(6), r.Int(7), r.Text(8), r.Int(9) != 0, {}};
+}
+
+// Fills in the issues each solution answers, with one query for all of them. `where` picks
+// the solution_issues rows (alias si) of `solutions`, which are in ascending id order.
+void AttachIssues(db::Connection& db, std::vector<Solution>& solutions, const std::string& where,
+                  const std::vector<db::Value>& params) {
+  if (solutions.empty()) return;
+  std::size_t at = 0;
+  for (const db::Row& r :
+       db.Query("SELECT si.solution_id, i.id, i.title FROM solution_issues si JOIN issues i ON "
+                "i.id = si.issue_id WHERE " +
+                    where + " ORDER BY si.solution_id, i.id",
+                params)) {
+    while (at < solutions.size() && solutions[at].id < r.Int(0)) ++at;
+    if (at == solutions.size()) break;
+    if (solutions[at].id == r.Int(0)) solutions[at].issues.emplace_back(r.Int(1), r.Text(2));
   }
-  return s;
 }
 
 }  // namespace
@@ -90,7 +100,9 @@ std::optional<Solution> FindSolution(db::Connection& db, int64_t partnership_id,
       db.Query(std::string(kSelectSolution) + "WHERE f.partnership_id = $1 AND s.id = $2",
                {partnership_id, id});
   if (rows.empty()) return std::nullopt;
-  return SolutionFromRow(db, rows[0]);
+  std::vector<Solution> one{SolutionFromRow(rows[0])};
+  AttachIssues(db, one, "si.solution_id = $1", {id});
+  return std::move(one.front());
 }
 
 std::vector<Solution> ListSolutions(db::Connection& db, int64_t partnership_id, int64_t forum_id) {
@@ -99,8 +111,10 @@ std::vector<Solution> ListSolutions(db::Connection& db, int64_t partnership_id, 
        db.Query(std::string(kSelectSolution) +
                     "WHERE f.partnership_id = $1 AND s.forum_id = $2 ORDER BY s.id",
                 {partnership_id, forum_id})) {
-    out.push_back(SolutionFromRow(db, r));
+    out.push_back(SolutionFromRow(r));
   }
+  AttachIssues(db, out, "si.solution_id IN (SELECT id FROM solutions WHERE forum_id = $1)",
+               {forum_id});
   return out;
 }
 
