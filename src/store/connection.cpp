@@ -1,11 +1,13 @@
 #include "store/connection.hpp"
 
+#include <algorithm>
 #include <cassert>
 #include <charconv>
 #include <cmath>
 #include <condition_variable>
 #include <limits>
 #include <mutex>
+#include <random>
 #include <stdexcept>
 #include <string>
 #include <system_error>
@@ -113,6 +115,28 @@ void Transaction::Commit() {
     connection_.Commit();
   }
   done_ = true;
+}
+
+std::chrono::microseconds BusyPause(int attempt) {
+  thread_local std::minstd_rand random(std::random_device{}());
+  const int shift = std::clamp(attempt - 1, 0, 8);  // 1 ms, 2 ms, ... at most 256 ms
+  const int64_t longest = int64_t{1000} << shift;
+  return std::chrono::microseconds(
+      std::uniform_int_distribution<int64_t>(longest / 2, longest)(random));
+}
+
+std::string_view EngineOf(std::string_view address) {
+  if (address.starts_with("postgresql://") || address.starts_with("postgres://")) {
+    return "postgresql";
+  }
+  return "sqlite";
+}
+
+std::unique_ptr<Connection> Open(const std::string& address) {
+  if (EngineOf(address) == "postgresql") return OpenPostgres(address);
+  constexpr std::string_view kPrefix = "sqlite:";
+  if (address.starts_with(kPrefix)) return OpenSqlite(address.substr(kPrefix.size()));
+  return OpenSqlite(address);
 }
 
 struct Pool::Impl {

@@ -2,6 +2,7 @@
 // each engine (SQLite now, PostgreSQL later) binds them. Use "RETURNING id" to get new keys.
 #pragma once
 
+#include <chrono>
 #include <cstddef>
 #include <cstdint>
 #include <functional>
@@ -10,6 +11,7 @@
 #include <stdexcept>
 #include <string>
 #include <string_view>
+#include <thread>
 #include <variant>
 #include <vector>
 
@@ -95,9 +97,42 @@ class Transaction final {
   bool done_ = false;
 };
 
+// How long to wait before attempt `attempt` (2, 3, ...) of work that another transaction got
+// in the way of: a random pause that grows with each attempt, so that rivals fall out of step.
+std::chrono::microseconds BusyPause(int attempt);
+
+// Runs `work`, and runs it again when it fails with Error kBusy: a conflict with another
+// transaction (PostgreSQL's serialization failures and deadlocks, SQLite's busy), which a
+// second attempt resolves. At most `attempts` runs in all; the last failure is rethrown.
+// `work` must open and finish its own transactions, so that a failed attempt leaves nothing
+// behind: use it around a whole request or a whole group of ballots, never inside a
+// transaction.
+template <typename Work>
+auto RetryOnBusy(Work&& work, int attempts = 8) -> decltype(work()) {
+  for (int attempt = 1;; ++attempt) {
+    try {
+      return work();
+    } catch (const Error& error) {
+      if (error.kind() != Error::Kind::kBusy || attempt >= attempts) throw;
+    }
+    std::this_thread::sleep_for(BusyPause(attempt + 1));
+  }
+}
+
 // Opens (creating if needed) a SQLite database with WAL, foreign keys and a busy timeout.
 // Throws Error when the file cannot be opened.
 std::unique_ptr<Connection> OpenSqlite(const std::string& path);
+
+// Connects to PostgreSQL with a libpq address ("postgresql://user@host:port/database" or
+// "host=... dbname=..."). Transactions are serializable; a conflict throws Error kBusy.
+// Throws Error when the server cannot be reached or refuses the connection.
+std::unique_ptr<Connection> OpenPostgres(const std::string& address);
+
+// Opens the database an address names: "postgresql://..." or "postgres://..." for
+// PostgreSQL, "sqlite:PATH" or a plain PATH for SQLite.
+std::unique_ptr<Connection> Open(const std::string& address);
+// The engine an address names without connecting: "sqlite" or "postgresql".
+std::string_view EngineOf(std::string_view address);
 
 // A fixed set of connections shared by worker threads. Acquire blocks until one is free.
 class Pool final {

@@ -188,5 +188,33 @@ TEST(PoolTest, ConnectionThatCannotRollBackIsReplaced) {
 
 TEST(PoolTest, RejectsSizeZero) { EXPECT_THROW(Pool(CountingFactory{}, 0), std::invalid_argument); }
 
+TEST(RetryOnBusyTest, RunsAgainOnlyWhenBusy) {
+  int runs = 0;
+  const int result = RetryOnBusy([&] {
+    if (++runs < 3) throw Error(Error::Kind::kBusy, "lost to another transaction");
+    return 42;
+  });
+  EXPECT_EQ(result, 42);
+  EXPECT_EQ(runs, 3);
+
+  runs = 0;
+  EXPECT_THROW(RetryOnBusy([&]() -> int {
+                 ++runs;
+                 throw Error(Error::Kind::kConstraint, "duplicate");
+               }),
+               Error);
+  EXPECT_EQ(runs, 1);  // other failures are not retried
+
+  runs = 0;
+  EXPECT_THROW(RetryOnBusy(
+                   [&]() -> int {
+                     ++runs;
+                     throw Error(Error::Kind::kBusy, "always");
+                   },
+                   4),
+               Error);
+  EXPECT_EQ(runs, 4);  // gives up after the attempts allowed
+}
+
 }  // namespace
 }  // namespace coproduce::db

@@ -17,6 +17,12 @@ struct Migration final {
   std::string sql;
 };
 
+// The schema is written once, in SQLite's dialect. For PostgreSQL a migration without a
+// ".postgresql.sql" variant is translated: "id INTEGER PRIMARY KEY" becomes a 64-bit identity
+// column, INTEGER becomes BIGINT (SQLite's integers are 64-bit), REAL DOUBLE PRECISION, BLOB
+// BYTEA, and WITHOUT ROWID is dropped. Anything else needs a variant file.
+std::string ForPostgres(std::string_view sql);
+
 // Reads the migrations for an engine, sorted by number. Throws std::runtime_error with a
 // sentence naming the file for a malformed name or a duplicate number.
 std::vector<Migration> LoadMigrations(const std::filesystem::path& dir, std::string_view engine);
