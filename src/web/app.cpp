@@ -268,7 +268,8 @@ http::Response App::Handle(http::Request& request) {
       const http::Router::Match match = router_.Find(request.method, request.path);
       if (match.handler) {
         request.path_params = match.params;
-        response = (*match.handler)(request);
+        // A request whose transaction lost to another (PostgreSQL) runs again from the start.
+        response = db::RetryOnBusy([&] { return (*match.handler)(request); });
       } else {
         response = ErrorPage(match.method_not_allowed ? 405 : 404);
         if (match.method_not_allowed) response.SetHeader("Allow", match.allow);

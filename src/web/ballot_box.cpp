@@ -1,16 +1,21 @@
 #include "web/ballot_box.hpp"
 
+#include <algorithm>
+#include <thread>
 #include <vector>
 
 namespace coproduce::web {
 
 namespace {
 constexpr std::size_t kLargestGroup = 512;
+constexpr int kAttempts = 8;
 }  // namespace
 
 BallotBox::BallotBox(std::unique_ptr<db::Connection> connection)
     : connection_(std::move(connection)) {
-  connection_->ExecuteScript("PRAGMA synchronous = FULL;");
+  // SQLite's default here (NORMAL) may lose the last commits on power loss; PostgreSQL's
+  // commits are durable unless configured otherwise.
+  if (connection_->Engine() == "sqlite") connection_->ExecuteScript("PRAGMA synchronous = FULL;");
   thread_ = std::thread([this] { Run(); });
 }
 
@@ -49,18 +54,36 @@ void BallotBox::Run() {
     std::vector<std::optional<domain::CastResult>> results(group.size());
     std::vector<std::exception_ptr> failures(group.size());
     std::exception_ptr commit_failure;
-    try {
-      db::Transaction tx(*connection_);
-      for (std::size_t i = 0; i < group.size(); ++i) {
-        try {
-          results[i] = group[i].cast(*connection_);  // its own savepoint inside the group
-        } catch (...) {
-          failures[i] = std::current_exception();
+    // A group that lost to another transaction (PostgreSQL's serialization failure, which no
+    // savepoint undoes) is written again from the start.
+    for (int attempt = 1;; ++attempt) {
+      std::fill(results.begin(), results.end(), std::nullopt);
+      std::fill(failures.begin(), failures.end(), nullptr);
+      commit_failure = nullptr;
+      bool busy = false;
+      try {
+        db::Transaction tx(*connection_);
+        for (std::size_t i = 0; i < group.size(); ++i) {
+          try {
+            results[i] = group[i].cast(*connection_);  // its own savepoint inside the group
+          } catch (const db::Error& error) {
+            busy = busy || error.kind() == db::Error::Kind::kBusy;
+            failures[i] = std::current_exception();
+          } catch (...) {
+            failures[i] = std::current_exception();
+          }
         }
+        if (busy)
+          throw db::Error(db::Error::Kind::kBusy, "A ballot's transaction lost to another.");
+        tx.Commit();
+      } catch (const db::Error& error) {
+        busy = error.kind() == db::Error::Kind::kBusy;
+        commit_failure = std::current_exception();
+      } catch (...) {
+        commit_failure = std::current_exception();
       }
-      tx.Commit();
-    } catch (...) {
-      commit_failure = std::current_exception();
+      if (!busy || attempt >= kAttempts) break;
+      std::this_thread::sleep_for(db::BusyPause(attempt + 1));
     }
     for (std::size_t i = 0; i < group.size(); ++i) {
       if (commit_failure) {

@@ -8,8 +8,7 @@ namespace coproduce::web::testing {
 
 TestClient::TestClient() {
   domain::SeedDemo(database_.db(), now);
-  const std::string path = (database_.folder() / "coproduce.sqlite3").string();
-  pool_ = std::make_unique<db::Pool>([path] { return db::OpenSqlite(path); }, 2);
+  pool_ = std::make_unique<db::Pool>([this] { return database_.Open(); }, 2);
   app_ = std::make_unique<App>(AppConfig{domain::testing::ResourceDir(),
                                          "http://test",
                                          [this] { return now; },
