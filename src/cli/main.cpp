@@ -41,9 +41,18 @@ std::string DatabasePath(const std::string& data_dir) {
   return (std::filesystem::path(data_dir) / "coproduce.sqlite3").string();
 }
 
+// The database to use: --database (COPRODUCE_DATABASE), "sqlite:PATH" or "postgresql://...";
+// by default SQLite in the data folder.
+std::string database_address;
+
+std::string DatabaseAddress(const std::string& data_dir) {
+  if (!database_address.empty()) return database_address;
+  return "sqlite:" + DatabasePath(data_dir);
+}
+
 // Opens the installation's database and brings its schema up to date.
 std::unique_ptr<db::Connection> OpenAndMigrate(const std::string& data_dir, bool report) {
-  auto connection = db::OpenSqlite(DatabasePath(data_dir));
+  auto connection = db::Open(DatabaseAddress(data_dir));
   const auto result = db::Migrate(
       *connection, db::LoadMigrations(ResourceDir() / "migrations", connection->Engine()));
   if (report) {
@@ -83,13 +92,13 @@ std::string BallotSecret(const std::string& data_dir) {
 int Serve(const std::string& host, int port, const std::string& data_dir, std::string base_url,
           bool trust_proxy, bool quiet) {
   OpenAndMigrate(data_dir, false);
-  const std::string path = DatabasePath(data_dir);
+  const std::string address = DatabaseAddress(data_dir);
   const int cores = static_cast<int>(std::max(1u, std::thread::hardware_concurrency()));
   // Ballots wait for their group's commit (web/ballot_box.hpp) on the worker that took them,
   // so a group can only be as large as the workers waiting: more workers than cores, most of
   // them waiting at any time, make larger groups and fewer syncs.
   const int workers = 8 * cores;
-  db::Pool pool([path] { return db::OpenSqlite(path); }, static_cast<size_t>(workers));
+  db::Pool pool([address] { return db::Open(address); }, static_cast<size_t>(workers));
   if (base_url.empty())
     base_url = "http://" + (host == "0.0.0.0" ? "localhost" : host) + ":" + std::to_string(port);
   http::EventHub events;
@@ -98,7 +107,7 @@ int Serve(const std::string& host, int port, const std::string& data_dir, std::s
                 {},
                 BallotSecret(data_dir),
                 &events,
-                [path] { return db::OpenSqlite(path); }},
+                [address] { return db::Open(address); }},
                pool);
   http::ServerOptions options;
   options.host = host;
@@ -112,7 +121,8 @@ int Serve(const std::string& host, int port, const std::string& data_dir, std::s
       options, [&app](http::Request& r) { return app.Handle(r); },
       [&app](int status) { return app.ErrorPage(status); });
   server.Listen();
-  spdlog::info("coproduce is serving {} at http://{}:{}", data_dir, host, server.port());
+  spdlog::info("coproduce is serving {} ({}) at http://{}:{}", data_dir, db::EngineOf(address),
+               host, server.port());
   server.Run();
   spdlog::info("coproduce has stopped.");
   return 0;
@@ -146,6 +156,10 @@ int main(int argc, char** argv) {
   CLI::App cli{"coproduce: partners co-producing local services on an equal footing."};
   cli.require_subcommand(1);
   std::string data_dir = EnvOr("COPRODUCE_DATA", "data");
+  database_address = EnvOr("COPRODUCE_DATABASE", "");
+  const std::string database_help =
+      "The database: postgresql://USER@HOST:PORT/NAME, or sqlite:PATH (COPRODUCE_DATABASE; "
+      "default: SQLite in the data folder).";
 
   CLI::App* serve = cli.add_subcommand("serve", "Serve the web application.");
   std::string host = EnvOr("COPRODUCE_HOST", "127.0.0.1");
@@ -156,6 +170,7 @@ int main(int argc, char** argv) {
   serve->add_option("--port", port, "Port to listen on (COPRODUCE_PORT).")
       ->check(CLI::Range(0, 65535));
   serve->add_option("--data", data_dir, "Folder for the database and uploads (COPRODUCE_DATA).");
+  serve->add_option("--database", database_address, database_help);
   serve->add_option("--base-url", base_url,
                     "The address people use, for links in messages (COPRODUCE_BASE_URL).");
   serve->add_flag("--trust-proxy", trust_proxy,
@@ -164,13 +179,16 @@ int main(int argc, char** argv) {
 
   CLI::App* migrate = cli.add_subcommand("migrate", "Bring the database schema up to date.");
   migrate->add_option("--data", data_dir, "Folder for the database and uploads (COPRODUCE_DATA).");
+  migrate->add_option("--database", database_address, database_help);
 
   CLI::App* demo =
       cli.add_subcommand("demo", "Seed a fictional partnership to try coproduce with.");
   demo->add_option("--data", data_dir, "Folder for the database and uploads (COPRODUCE_DATA).");
+  demo->add_option("--database", database_address, database_help);
 
   CLI::App* admin = cli.add_subcommand("admin", "Administer the installation.");
   admin->add_option("--data", data_dir, "Folder for the database and uploads (COPRODUCE_DATA).");
+  admin->add_option("--database", database_address, database_help);
   admin->require_subcommand(1);
   std::string slug, name, description, email, role = "admin";
   CLI::App* create = admin->add_subcommand("create-partnership", "Create a partnership.");
