@@ -21,15 +21,15 @@
 using namespace coproduce;
 
 int main(int argc, char** argv) {
-  if (argc != 4) {
-    std::cerr << "usage: forum_setup DIR VOTERS RESULTS\n";
+  if (argc != 4 && argc != 5) {
+    std::cerr << "usage: forum_setup DIR VOTERS RESULTS [DATABASE]\n";
     return 2;
   }
   const std::string dir = argv[1];
   const int voters = std::atoi(argv[2]);
   const int results = std::atoi(argv[3]);
   domain::InitSecurity();
-  auto db = db::OpenSqlite(dir + "/coproduce.sqlite3");
+  auto db = db::Open(argc == 5 ? argv[4] : "sqlite:" + dir + "/coproduce.sqlite3");
   db::Migrate(*db, db::LoadMigrations(COPRODUCE_RESOURCE_DIR "/migrations", db->Engine()));
   const int64_t now = std::time(nullptr);
   domain::SeedDemo(*db, now - 86400);

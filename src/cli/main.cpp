@@ -1,5 +1,6 @@
 // The coproduce command: serve the web application, apply migrations, seed the demo,
 // administer an installation from the shell, and count ballot files.
+#include <charconv>
 #include <chrono>
 #include <cstdlib>
 #include <filesystem>
@@ -17,6 +18,7 @@
 #include "domain/security.hpp"
 #include "http/server.hpp"
 #include "store/migrations.hpp"
+#include "store/notifications.hpp"
 #include "web/app.hpp"
 
 namespace {
@@ -89,6 +91,19 @@ std::string BallotSecret(const std::string& data_dir) {
   return secret;
 }
 
+// The LISTEN/NOTIFY channel for changed votes; payload "PARTNERSHIP:VOTE".
+constexpr const char* kVoteChannel = "coproduce_votes";
+
+bool ParseVoteChange(std::string_view payload, int64_t& partnership, int64_t& vote) {
+  const auto colon = payload.find(':');
+  if (colon == std::string_view::npos) return false;
+  const auto number = [](std::string_view text, int64_t& out) {
+    const auto [end, error] = std::from_chars(text.data(), text.data() + text.size(), out);
+    return error == std::errc() && end == text.data() + text.size();
+  };
+  return number(payload.substr(0, colon), partnership) && number(payload.substr(colon + 1), vote);
+}
+
 int Serve(const std::string& host, int port, const std::string& data_dir, std::string base_url,
           bool trust_proxy, bool quiet) {
   OpenAndMigrate(data_dir, false);
@@ -102,13 +117,31 @@ int Serve(const std::string& host, int port, const std::string& data_dir, std::s
   if (base_url.empty())
     base_url = "http://" + (host == "0.0.0.0" ? "localhost" : host) + ":" + std::to_string(port);
   http::EventHub events;
+  // On PostgreSQL other processes may serve the same votes: a change is announced to all of
+  // them (LISTEN/NOTIFY), and each recounts for its own live-result listeners.
+  std::unique_ptr<db::Notifications> notifications;
+  std::function<void(int64_t, int64_t)> announce;
+  if (db::EngineOf(address) == "postgresql") {
+    announce = [&notifications](int64_t partnership, int64_t vote) {
+      notifications->Announce(std::to_string(partnership) + ":" + std::to_string(vote));
+    };
+  }
   web::App app({ResourceDir(),
                 base_url,
                 {},
                 BallotSecret(data_dir),
                 &events,
-                [address] { return db::Open(address); }},
+                [address] { return db::Open(address); },
+                announce},
                pool);
+  if (announce) {
+    notifications = std::make_unique<db::Notifications>(
+        address, kVoteChannel, [&app](std::string_view payload) {
+          int64_t partnership = 0;
+          int64_t vote = 0;
+          if (ParseVoteChange(payload, partnership, vote)) app.RecountLive(partnership, vote);
+        });
+  }
   http::ServerOptions options;
   options.host = host;
   options.port = static_cast<uint16_t>(port);

@@ -181,6 +181,18 @@ void App::KeepClosedResults(int64_t vote_id, const Data& data) {
 }
 
 void App::VoteChanged(int64_t partnership_id, int64_t vote_id) {
+  if (config_.announce_vote_change) {
+    try {
+      config_.announce_vote_change(partnership_id, vote_id);
+      return;  // this process hears its own announcement too
+    } catch (const std::exception& e) {
+      spdlog::error("Announcing a change to vote {} failed: {}", vote_id, e.what());
+    }
+  }
+  RecountLive(partnership_id, vote_id);
+}
+
+void App::RecountLive(int64_t partnership_id, int64_t vote_id) {
   if (live_results_) live_results_->Changed(partnership_id, vote_id);
 }
 

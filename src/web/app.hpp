@@ -34,6 +34,10 @@ struct AppConfig final {
   // Opens the connection that commits ballots in durable groups (web/ballot_box.hpp); when
   // empty, ballots are written on the request's own connection.
   std::function<std::unique_ptr<db::Connection>()> ballot_connection;
+  // Several processes on one database (PostgreSQL): tells every process, this one included,
+  // that a vote changed; each then calls App::RecountLive (cli: LISTEN/NOTIFY). When empty,
+  // the change stays in this process.
+  std::function<void(int64_t partnership_id, int64_t vote_id)> announce_vote_change;
 };
 
 class App final {
@@ -73,8 +77,11 @@ class App final {
   // after its first count.
   std::optional<Data> ClosedResults(int64_t vote_id);
   void KeepClosedResults(int64_t vote_id, const Data& data);
-  // For handlers after a ballot: live results of the vote are pushed to its listeners.
+  // For handlers after a ballot: live results of the vote are pushed to its listeners (in
+  // every process, when AppConfig::announce_vote_change is set).
   void VoteChanged(int64_t partnership_id, int64_t vote_id);
+  // A vote changed (here or in another process): recount it for this process's listeners.
+  void RecountLive(int64_t partnership_id, int64_t vote_id);
 
   using PageHandler = std::function<http::Response(App&, Context&)>;
   // Routes whose pattern has {slug} load the partnership and the actor's role first

@@ -2,15 +2,19 @@
 // starts it as a fixture for these tests). Run by hand without one, the tests say so and skip.
 #include <gtest/gtest.h>
 
+#include <chrono>
+#include <condition_variable>
 #include <cstdlib>
 #include <future>
 #include <memory>
+#include <mutex>
 #include <optional>
 #include <string>
 #include <vector>
 
 #include "store/connection.hpp"
 #include "store/migrations.hpp"
+#include "store/notifications.hpp"
 #include "store/testing/test_postgres.hpp"
 
 namespace coproduce::db {
@@ -170,6 +174,53 @@ TEST_F(PostgresConnectionTest, TheProjectsMigrationsApplyAndRecordThemselves) {
                        "current_schema() AND table_name = 'partnerships' AND column_name = 'id'")[0]
                 .Text(0),
             "bigint");
+}
+
+// What one listener heard, waited for from the test's thread.
+class Heard final {
+ public:
+  void Add(std::string_view payload) {
+    {
+      std::lock_guard lock(mutex_);
+      payloads_.emplace_back(payload);
+    }
+    changed_.notify_all();
+  }
+  // The payloads heard once there are `count` of them, or after 10 s whatever there is.
+  std::vector<std::string> WaitFor(std::size_t count) {
+    std::unique_lock lock(mutex_);
+    changed_.wait_for(lock, std::chrono::seconds(10), [&] { return payloads_.size() >= count; });
+    return payloads_;
+  }
+
+ private:
+  std::mutex mutex_;
+  std::condition_variable changed_;
+  std::vector<std::string> payloads_;
+};
+
+TEST_F(PostgresConnectionTest, AnnouncementsReachEveryListenerIncludingTheAnnouncer) {
+  Heard first_heard;
+  Heard second_heard;
+  Heard other_channel;
+  Notifications first(schema_->address(), "test_votes",
+                      [&](std::string_view p) { first_heard.Add(p); });
+  Notifications second(schema_->address(), "test_votes",
+                       [&](std::string_view p) { second_heard.Add(p); });
+  Notifications unrelated(schema_->address(), "test_other",
+                          [&](std::string_view p) { other_channel.Add(p); });
+  first.Announce("1:7");
+  first.Announce("1:8");
+  EXPECT_EQ(first_heard.WaitFor(2), (std::vector<std::string>{"1:7", "1:8"}));
+  EXPECT_EQ(second_heard.WaitFor(2), (std::vector<std::string>{"1:7", "1:8"}));
+  unrelated.Announce("x");
+  EXPECT_EQ(other_channel.WaitFor(1), (std::vector<std::string>{"x"}));
+  EXPECT_EQ(first_heard.WaitFor(2).size(), 2u);  // nothing from the other channel
+}
+
+TEST_F(PostgresConnectionTest, AChannelMustBeASimpleName) {
+  EXPECT_THROW(Notifications(schema_->address(), "votes; DROP TABLE x", [](std::string_view) {}),
+               Error);
 }
 
 TEST(PostgresOpenTest, AnUnreachableServerIsAClearError) {

@@ -14,6 +14,7 @@ TestClient::TestClient() {
                                          [this] { return now; },
                                          "a fixed ballot secret for the web tests",
                                          nullptr,
+                                         {},
                                          {}},
                                *pool_);
 }
