@@ -81,13 +81,26 @@ struct Selection final {
   std::vector<std::pair<std::string, int64_t>> payments;  // amount per voter, voters
 };
 
+// One payment in a class's history: what its voters paid for `project`, after `parent`.
+struct Payment final {
+  int parent = -1;  // -1: none before
+  int project = 0;
+  int text = 0;  // in Outcome::texts
+};
+
+// Voters of one class share their whole history, so the explanation of each voter group is
+// kept per class: its last payment (a chain back through the earlier ones) and what is left.
 struct Outcome final {
   std::vector<Selection> selections;
   std::vector<bool> selected;  // by project
   __int128 cost = 0;
-  // With explain: per group, what it paid for which project, and what it has left.
-  std::vector<std::vector<std::pair<int, std::string>>> group_paid;
-  std::vector<std::string> group_left;
+  // With explain_voter_groups, filled by the explained run: payments, amounts as texts, and
+  // per group the index of its last payment (-1: none) and of the text of what it has left.
+  bool explain_groups = false;
+  std::vector<Payment> payments;
+  std::vector<std::string> texts;
+  std::vector<int> group_last;
+  std::vector<int> group_left;
 };
 
 constexpr double kEpsilon = 0x1p-52;
@@ -241,11 +254,7 @@ class EqualShares final {
       std::erase(remaining, selection.project);
       Finish(selection, out);
     }
-    if (!out.group_paid.empty()) {
-      for (std::size_t g = 0; g < group_weight_.size(); ++g) {
-        out.group_left.push_back(Money(budget_[class_of_[g]]));
-      }
-    }
+    FinishGroups(out, [&](int k) { return Money(budget_[k]); });
     return out;
   }
 
@@ -258,13 +267,50 @@ class EqualShares final {
     alive_.assign(1, 1);
     class_weight_.assign(1, voters_);
     class_of_.assign(group_weight_.size(), 0);
+    class_last_.assign(1, -1);
   }
 
   Outcome StartOutcome(bool explain) const {
     Outcome out;
     out.selected.assign(instance_.projects.size(), false);
-    if (explain && options_.explain_voter_groups) out.group_paid.assign(group_weight_.size(), {});
+    out.explain_groups = explain && options_.explain_voter_groups;
     return out;
+  }
+
+  // Records that the voters of entry i paid entry_paid_[i] for `project`; called for every
+  // entry before any class is given its new history.
+  void RecordPayments(int project, Outcome& out) {
+    if (!out.explain_groups) return;
+    entry_last_.resize(entries_.size());
+    for (std::size_t i = 0; i < entries_.size(); ++i) {
+      entry_last_[i] = static_cast<int>(out.payments.size());
+      out.payments.push_back(
+          Payment{class_last_[entries_[i].cls], project, static_cast<int>(out.texts.size())});
+      out.texts.push_back(entry_paid_[i]);
+    }
+    if (class_last_.size() < alive_.size()) class_last_.resize(alive_.size(), -1);
+    for (std::size_t i = 0; i < entries_.size(); ++i) {
+      class_last_[entry_target_[i]] = entry_last_[i];
+    }
+  }
+
+  // Gives every group its class's last payment and what the class has left, formatted once
+  // per class by `left`.
+  template <typename Left>
+  void FinishGroups(Outcome& out, Left left) {
+    if (!out.explain_groups) return;
+    std::vector<int> text(alive_.size(), -1);
+    out.group_last.resize(group_weight_.size());
+    out.group_left.resize(group_weight_.size());
+    for (std::size_t g = 0; g < group_weight_.size(); ++g) {
+      const int k = class_of_[g];
+      if (text[k] < 0) {
+        text[k] = static_cast<int>(out.texts.size());
+        out.texts.push_back(left(k));
+      }
+      out.group_last[g] = class_last_[k];
+      out.group_left[g] = text[k];
+    }
   }
 
   std::vector<int> FundableProjects() const {
@@ -381,9 +427,8 @@ class EqualShares final {
     return target;
   }
 
-  // Moves the supporters' groups to their entries' new classes (entry_target_), and records
-  // what each paid (entry_paid_) when explaining.
-  void MoveGroups(int project, Outcome& out) {
+  // Moves the supporters' groups to their entries' new classes (entry_target_).
+  void MoveGroups(int project) {
     if (remap_.size() < alive_.size()) remap_.resize(alive_.size(), -1);
     const auto& buckets = buckets_[project];
     for (std::size_t b = 0; b < buckets.size(); ++b) {
@@ -395,7 +440,6 @@ class EqualShares final {
         const int index = remap_[class_of_[g]];
         if (index < 0) continue;  // a class that had nothing left to pay
         class_of_[g] = entry_target_[index];
-        if (!out.group_paid.empty()) out.group_paid[g].emplace_back(project, entry_paid_[index]);
       }
       for (const Entry& e : entries_) {
         if (e.bucket == bucket) remap_[e.cls] = -1;
@@ -440,7 +484,8 @@ class EqualShares final {
         AddPayment(selection, entry_paid_[i], e.weight);
       }
     }
-    MoveGroups(selection.project, out);
+    RecordPayments(selection.project, out);
+    MoveGroups(selection.project);
   }
 
   // --- The floating-point run. Every class budget is within error_ of its exact value. ---
@@ -581,13 +626,10 @@ class EqualShares final {
       std::erase(remaining, best);
       Finish(selection, out);
     }
-    if (!out.group_paid.empty()) {
-      for (std::size_t g = 0; g < group_weight_.size(); ++g) {
-        const int k = class_of_[g];
-        const auto left = FormatCertain(money_[k] / unit_d_, error_ / unit_d_, money_places_);
-        out.group_left.push_back(left ? *left : Money(ExactBudget(class_version_[k])));
-      }
-    }
+    FinishGroups(out, [&](int k) {
+      const auto left = FormatCertain(money_[k] / unit_d_, error_ / unit_d_, money_places_);
+      return left ? *left : Money(ExactBudget(class_version_[k]));
+    });
     return out;
   }
 
@@ -628,7 +670,8 @@ class EqualShares final {
       }
     }
     error_ = pay_error;
-    MoveGroups(selection.project, out);
+    RecordPayments(selection.project, out);
+    MoveGroups(selection.project);
   }
 
   // --- What the floating run did, to compute any amount exactly on demand. ---
@@ -743,6 +786,8 @@ class EqualShares final {
   std::vector<Entry> best_entries_;
   std::vector<int> entry_target_;
   std::vector<std::string> entry_paid_;
+  std::vector<int> entry_last_;
+  std::vector<int> class_last_;  // by class: its last payment when explaining voter groups
   std::vector<int> remap_;
 };
 
@@ -944,13 +989,14 @@ std::variant<Result, ParseError> CountEqualShares(const BudgetInstance& instance
         projects.push_back(instance.projects[project].id);
       }
       nlohmann::json paid = nlohmann::json::object();
-      for (const auto& [project, amount] : outcome.group_paid[g]) {
-        paid[instance.projects[project].id] = amount;
+      for (int p = outcome.group_last[g]; p >= 0; p = outcome.payments[p].parent) {
+        const Payment& payment = outcome.payments[p];
+        paid[instance.projects[payment.project].id] = outcome.texts[payment.text];
       }
       groups.push_back({{"projects", std::move(projects)},
                         {"voters", mes.group_weight(g)},
                         {"paid", std::move(paid)},
-                        {"left", outcome.group_left[g]}});
+                        {"left", outcome.texts[outcome.group_left[g]]}});
     }
     explanation["voter_groups"] = std::move(groups);
   }
