@@ -488,31 +488,36 @@ class EqualShares final {
     MoveGroups(selection.project);
   }
 
-  // --- The floating-point run. Every class budget is within error_ of its exact value. ---
+  // --- The floating-point run. Each class budget money_[k] is within error_[k] of its exact
+  // value. The bounds are per class: one bound for all would grow by the ratio of poor to rich
+  // supporters at every charge, while a class's own error only gathers the errors of the
+  // lambdas it paid, and those who pay all they have leave with exactly nothing. ---
 
   enum class Verdict { kAffordable, kUnaffordable, kTooClose };
 
   // Lambda in floating point, with a bound on its error; kTooClose when the bound does not
   // decide affordability.
   Verdict LambdaFloating(int project, double& lambda, double& error) {
-    const int64_t weight = Gather(project);
+    Gather(project);
     const double cost = cost_d_[project];
     const double k = static_cast<double>(entries_.size()) + 2;
     double money = 0;
-    double total = 0;  // sum of weight * utility
+    double total = 0;      // sum of weight * utility
+    double deviation = 0;  // sum of weight * error
     for (const Entry& e : entries_) {
       money += static_cast<double>(e.weight) * money_[e.cls];
       total += static_cast<double>(e.weight) * static_cast<double>(e.utility);
+      deviation += static_cast<double>(e.weight) * error_[e.cls];
     }
-    // How far the supporters' money may be from the exact sum: each class's error, and
-    // rounding in the sum.
-    const double spread = static_cast<double>(weight) * error_ + 4 * k * kEpsilon * (money + cost);
+    // How far the supporters' money may be from the exact sum: each class's error (the
+    // factor covers rounding in adding them up), and rounding in the sum.
+    const double spread = deviation * (1 + k * kEpsilon) + 4 * k * kEpsilon * (money + cost);
     if (money < cost - spread) return Verdict::kUnaffordable;
     if (money <= cost + spread) return Verdict::kTooClose;
     // Water-filling instead of sorting: lambda only rises as supporters turn out too poor to
     // pay it, and it stops where no more do. This is the same lambda as the sorted scan.
     double paid = 0;
-    double poor = 0;  // the weight of supporters who pay all they have
+    double poor = 0;  // sum of weight * error of supporters who pay all they have
     double denominator = total;
     lambda = cost / total;
     for (;;) {
@@ -523,7 +528,7 @@ class EqualShares final {
         const double u = static_cast<double>(e.utility);
         if (money_[e.cls] < lambda * u) {
           paid += static_cast<double>(e.weight) * money_[e.cls];
-          poor += static_cast<double>(e.weight);
+          poor += static_cast<double>(e.weight) * error_[e.cls];
           denominator -= static_cast<double>(e.weight) * u;
         }
       }
@@ -533,19 +538,20 @@ class EqualShares final {
       lambda = next;
     }
     // Only what the poor pay depends on budgets, so budget errors move the sum of
-    // min(b, lambda u) by at most poor * error_. The sum rises at least `denominator` per unit
-    // of lambda up to the next supporter who would become poor; the check below keeps the
-    // bound short of that point.
-    error =
-        (poor * error_ + 4 * k * kEpsilon * (paid + cost)) / denominator + 4 * kEpsilon * lambda;
+    // min(b, lambda u) by at most `poor`. The sum rises at least `denominator` per unit of
+    // lambda up to the next supporter who would become poor; the check below keeps the bound
+    // short of that point.
+    error = (poor * (1 + k * kEpsilon) + 4 * k * kEpsilon * (paid + cost)) / denominator +
+            4 * kEpsilon * lambda;
     for (const Entry& e : entries_) {
       const double u = static_cast<double>(e.utility);
       const double b = money_[e.cls];
-      if (b >= lambda * u && lambda + error >= (b - error_) / u * (1 - 4 * kEpsilon)) {
+      const double b_error = error_[e.cls];
+      if (b >= lambda * u && lambda + error >= (b - b_error) / u * (1 - 4 * kEpsilon)) {
         return Verdict::kTooClose;
       }
       // And the poor must be poor beyond doubt too, or the set of payers is uncertain.
-      if (b < lambda * u && (b + error_) / u * (1 + 4 * kEpsilon) >= lambda - error) {
+      if (b < lambda * u && (b + b_error) / u * (1 + 4 * kEpsilon) >= lambda - error) {
         return Verdict::kTooClose;
       }
     }
@@ -556,7 +562,7 @@ class EqualShares final {
     const double start = share.get_d();
     money_.assign(1, start);
     share_ = std::fabs(start);
-    error_ = share_ * kEpsilon;
+    error_.assign(1, share_ * kEpsilon);
     StartRun();
     if (explain) StartHistory(share);
     alive_[0] = start > 0;
@@ -627,7 +633,7 @@ class EqualShares final {
       Finish(selection, out);
     }
     FinishGroups(out, [&](int k) {
-      const auto left = FormatCertain(money_[k] / unit_d_, error_ / unit_d_, money_places_);
+      const auto left = FormatCertain(money_[k] / unit_d_, error_[k] / unit_d_, money_places_);
       return left ? *left : Money(ExactBudget(class_version_[k]));
     });
     return out;
@@ -637,26 +643,28 @@ class EqualShares final {
                       Outcome& out) {
     entry_target_.resize(entries_.size());
     entry_paid_.resize(entries_.size());
-    double max_utility = 0;
-    for (const Entry& e : entries_) {
-      max_utility = std::max(max_utility, static_cast<double>(e.utility));
-    }
-    // A payment min(b, lambda u) is off by at most the budget's error plus u times lambda's.
-    const double pay_error = error_ + max_utility * error + 4 * kEpsilon * share_;
     for (std::size_t i = 0; i < entries_.size(); ++i) {
       const Entry& e = entries_[i];
       const double budget = money_[e.cls];
       const double pay = std::min(budget, lambda * static_cast<double>(e.utility));
       const double left = std::max(0.0, budget - pay);
+      // LambdaFloating made sure who pays everything is beyond doubt: they pay their budget
+      // and keep exactly nothing. Otherwise a payment min(b, lambda u) is off by at most the
+      // budget's error plus u times lambda's, and so is what is left.
+      const bool poor = budget < lambda * static_cast<double>(e.utility);
+      const double pay_error =
+          error_[e.cls] + static_cast<double>(e.utility) * error + 4 * kEpsilon * share_;
       const int before = explain ? class_version_[e.cls] : 0;
       const int target = Reclass(e);
-      if (money_.size() < alive_.size()) money_.resize(alive_.size());
+      if (money_.size() < alive_.size()) {
+        money_.resize(alive_.size());
+        error_.resize(alive_.size());
+      }
       money_[target] = left;
+      error_[target] = poor ? 0.0 : pay_error;
       alive_[target] = left > 0;
       entry_target_[i] = target;
       if (explain) {
-        // LambdaFloating made sure who pays everything is beyond doubt.
-        const bool poor = budget < lambda * static_cast<double>(e.utility);
         if (class_version_.size() < alive_.size()) class_version_.resize(alive_.size());
         class_version_[target] = static_cast<int>(versions_.size());
         versions_.push_back(
@@ -669,7 +677,6 @@ class EqualShares final {
         AddPayment(selection, entry_paid_[i], e.weight);
       }
     }
-    error_ = pay_error;
     RecordPayments(selection.project, out);
     MoveGroups(selection.project);
   }
@@ -769,7 +776,7 @@ class EqualShares final {
   std::vector<mpq_class> budget_;  // exact run
   std::vector<double> approx_;     // exact run: budget_ as doubles, to sort quickly
   std::vector<double> money_;      // floating run
-  double error_ = 0;               // floating run: bound on |money_ - exact budget|
+  std::vector<double> error_;      // floating run: bound on |money_ - exact budget|, by class
   double share_ = 0;               // floating run: the starting share, a bound on budgets
   // Floating run with explain: the history behind every budget, and exact values computed
   // from it so far.
