@@ -60,16 +60,36 @@ std::string TieBreakName(MesTieBreak rule) {
 // Supporters of one project who value it equally (one base utility).
 struct Bucket final {
   int64_t utility = 0;
-  std::vector<std::pair<int, int64_t>> groups;  // and their weights, kept together for speed
+  std::vector<int32_t> groups;
+  std::vector<int64_t> weights;  // of the groups; empty when every group is one voter
+  int64_t Weight(std::size_t i) const { return weights.empty() ? 1 : weights[i]; }
 };
 
 // Supporters of a project with the same budget class and utility, as the rho search sees them.
+// The floating run copies the class's budget and its error bound here to read them in order.
 struct Entry final {
   int cls = 0;
   int bucket = 0;
   int64_t weight = 0;
   int64_t utility = 0;
+  double money = 0;
+  double error = 0;
 };
+
+// A class of voters with equal budgets.
+struct alignas(32) ClassState final {
+  double money = 0;  // floating run: the budget
+  double error = 0;  // floating run: a bound on |money - exact budget|
+  int64_t weight = 0;
+  bool alive = false;  // budget above zero
+};
+
+// A run looks up the class of every supporter of every project it evaluates, so what that
+// needs of a class (is it alive, has it an entry yet) is a small int in its own array, which
+// stays in cache where the classes do not: kDead, kUnmarked, or an index (an entry's, or a
+// target class's while groups move).
+constexpr int32_t kDead = -2;
+constexpr int32_t kUnmarked = -1;
 
 // One funded project of a run. The texts are filled when the run explains itself.
 struct Selection final {
@@ -167,8 +187,17 @@ class EqualShares final {
         auto& buckets = buckets_[project];
         auto it = std::find_if(buckets.begin(), buckets.end(),
                                [&](const Bucket& bucket) { return bucket.utility == utility; });
-        if (it == buckets.end()) it = buckets.insert(buckets.end(), Bucket{utility, {}});
-        it->groups.emplace_back(g, b.multiplicity);
+        if (it == buckets.end()) it = buckets.insert(buckets.end(), Bucket{utility, {}, {}});
+        it->groups.push_back(static_cast<int32_t>(g));
+        it->weights.push_back(b.multiplicity);
+      }
+    }
+    for (auto& buckets : buckets_) {
+      for (Bucket& bucket : buckets) {
+        if (std::all_of(bucket.weights.begin(), bucket.weights.end(),
+                        [](int64_t w) { return w == 1; })) {
+          bucket.weights = {};
+        }
       }
     }
   }
@@ -209,7 +238,7 @@ class EqualShares final {
     budget_.assign(1, share);
     approx_.assign(1, share.get_d());
     StartRun();
-    alive_[0] = sgn(share) > 0;
+    SetAlive(0, sgn(share) > 0);
     Outcome out = StartOutcome(explain);
     std::vector<int> remaining = FundableProjects();
     // rho never falls during a run (budgets only shrink), so the last rho computed for a
@@ -264,8 +293,14 @@ class EqualShares final {
   }
 
   void StartRun() {
-    alive_.assign(1, 1);
-    class_weight_.assign(1, voters_);
+    // A class never empties (a charge takes a whole class in place, or splits off a part and
+    // leaves the rest), so there are at most as many classes as groups.
+    state_.reserve(group_weight_.size() + 1);
+    mark_.reserve(group_weight_.size() + 1);
+    state_.assign(1, ClassState{});
+    mark_.assign(1, kUnmarked);
+    state_[0].weight = voters_;
+    state_[0].alive = true;
     class_of_.assign(group_weight_.size(), 0);
     class_last_.assign(1, -1);
   }
@@ -288,7 +323,7 @@ class EqualShares final {
           Payment{class_last_[entries_[i].cls], project, static_cast<int>(out.texts.size())});
       out.texts.push_back(entry_paid_[i]);
     }
-    if (class_last_.size() < alive_.size()) class_last_.resize(alive_.size(), -1);
+    if (class_last_.size() < state_.size()) class_last_.resize(state_.size(), -1);
     for (std::size_t i = 0; i < entries_.size(); ++i) {
       class_last_[entry_target_[i]] = entry_last_[i];
     }
@@ -299,7 +334,7 @@ class EqualShares final {
   template <typename Left>
   void FinishGroups(Outcome& out, Left left) {
     if (!out.explain_groups) return;
-    std::vector<int> text(alive_.size(), -1);
+    std::vector<int> text(state_.size(), -1);
     out.group_last.resize(group_weight_.size());
     out.group_left.resize(group_weight_.size());
     for (std::size_t g = 0; g < group_weight_.size(); ++g) {
@@ -345,22 +380,37 @@ class EqualShares final {
   // class and utility, and returns their weight.
   int64_t Gather(int project) {
     entries_.clear();
-    if (scratch_.size() < alive_.size()) scratch_.resize(alive_.size(), 0);
     int64_t weight = 0;
     const auto& buckets = buckets_[project];
     for (std::size_t b = 0; b < buckets.size(); ++b) {
-      for (const auto& [g, w] : buckets[b].groups) {
+      const Bucket& bucket = buckets[b];
+      const std::size_t first = entries_.size();
+      const auto add = [&](int32_t g, int64_t w) {
         const int k = class_of_[g];
-        if (!alive_[k]) continue;
-        if (scratch_[k] == 0) touched_.push_back(k);
-        scratch_[k] += w;
+        int32_t& mark = mark_[k];
+        if (mark == kDead) return;
+        if (mark == kUnmarked) {
+          mark = static_cast<int32_t>(entries_.size());
+          entries_.push_back(Entry{k, static_cast<int>(b), 0, bucket.utility, 0, 0});
+        }
+        entries_[mark].weight += w;
+      };
+      if (bucket.weights.empty()) {
+        for (const int32_t g : bucket.groups) add(g, 1);
+      } else {
+        for (std::size_t i = 0; i < bucket.groups.size(); ++i)
+          add(bucket.groups[i], bucket.weights[i]);
       }
-      for (int k : touched_) {
-        entries_.push_back(Entry{k, static_cast<int>(b), scratch_[k], buckets[b].utility});
-        weight += scratch_[k];
-        scratch_[k] = 0;
+      for (std::size_t i = first; i < entries_.size(); ++i) {
+        weight += entries_[i].weight;
+        mark_[entries_[i].cls] = kUnmarked;
       }
-      touched_.clear();
+    }
+    // Apart from the loop above, where these loads (mostly cache misses) would wait on its
+    // branches one by one.
+    for (Entry& e : entries_) {
+      e.money = state_[e.cls].money;
+      e.error = state_[e.cls].error;
     }
     return weight;
   }
@@ -418,31 +468,37 @@ class EqualShares final {
 
   // Gives the class of each entry (supporters of one utility in one budget class) its new
   // budget: in place when the whole class paid, else as a new class. Returns its index.
+  void SetAlive(int k, bool alive) {
+    state_[k].alive = alive;
+    mark_[k] = alive ? kUnmarked : kDead;
+  }
+
   int Reclass(const Entry& e) {
-    if (e.weight == class_weight_[e.cls]) return e.cls;
-    const int target = static_cast<int>(alive_.size());
-    alive_.push_back(0);
-    class_weight_.push_back(e.weight);
-    class_weight_[e.cls] -= e.weight;
+    if (e.weight == state_[e.cls].weight) return e.cls;
+    const int target = static_cast<int>(state_.size());
+    state_[e.cls].weight -= e.weight;
+    state_.push_back(ClassState{});
+    mark_.push_back(kDead);
+    state_.back().weight = e.weight;
     return target;
   }
 
   // Moves the supporters' groups to their entries' new classes (entry_target_).
   void MoveGroups(int project) {
-    if (remap_.size() < alive_.size()) remap_.resize(alive_.size(), -1);
+    // The classes' entry fields map each old class to its target while a bucket is moved.
     const auto& buckets = buckets_[project];
     for (std::size_t b = 0; b < buckets.size(); ++b) {
       const int bucket = static_cast<int>(b);
       for (std::size_t i = 0; i < entries_.size(); ++i) {
-        if (entries_[i].bucket == bucket) remap_[entries_[i].cls] = static_cast<int>(i);
+        if (entries_[i].bucket == bucket) mark_[entries_[i].cls] = entry_target_[i];
       }
-      for (const auto& [g, w] : buckets[b].groups) {
-        const int index = remap_[class_of_[g]];
-        if (index < 0) continue;  // a class that had nothing left to pay
-        class_of_[g] = entry_target_[index];
+      for (const int32_t g : buckets[b].groups) {
+        const int target = mark_[class_of_[g]];
+        if (target < 0) continue;  // a class that had nothing left to pay
+        class_of_[g] = target;
       }
       for (const Entry& e : entries_) {
-        if (e.bucket == bucket) remap_[e.cls] = -1;
+        if (e.bucket == bucket) mark_[e.cls] = state_[e.cls].alive ? kUnmarked : kDead;
       }
     }
   }
@@ -471,12 +527,12 @@ class EqualShares final {
         pay = budget_[e.cls];
       }
       const int target = Reclass(e);
-      if (budget_.size() < alive_.size()) {
-        budget_.resize(alive_.size());
-        approx_.resize(alive_.size());
+      if (budget_.size() < state_.size()) {
+        budget_.resize(state_.size());
+        approx_.resize(state_.size());
       }
       approx_[target] = left.get_d();
-      alive_[target] = sgn(left) > 0;
+      SetAlive(target, sgn(left) > 0);
       budget_[target] = std::move(left);
       entry_target_[i] = target;
       if (explain) {
@@ -488,7 +544,7 @@ class EqualShares final {
     MoveGroups(selection.project);
   }
 
-  // --- The floating-point run. Each class budget money_[k] is within error_[k] of its exact
+  // --- The floating-point run. Each class budget state_[k].money is within .error of its exact
   // value. The bounds are per class: one bound for all would grow by the ratio of poor to rich
   // supporters at every charge, while a class's own error only gathers the errors of the
   // lambdas it paid, and those who pay all they have leave with exactly nothing. ---
@@ -505,9 +561,9 @@ class EqualShares final {
     double total = 0;      // sum of weight * utility
     double deviation = 0;  // sum of weight * error
     for (const Entry& e : entries_) {
-      money += static_cast<double>(e.weight) * money_[e.cls];
+      money += static_cast<double>(e.weight) * e.money;
       total += static_cast<double>(e.weight) * static_cast<double>(e.utility);
-      deviation += static_cast<double>(e.weight) * error_[e.cls];
+      deviation += static_cast<double>(e.weight) * e.error;
     }
     // How far the supporters' money may be from the exact sum: each class's error (the
     // factor covers rounding in adding them up), and rounding in the sum.
@@ -526,9 +582,9 @@ class EqualShares final {
       denominator = total;
       for (const Entry& e : entries_) {
         const double u = static_cast<double>(e.utility);
-        if (money_[e.cls] < lambda * u) {
-          paid += static_cast<double>(e.weight) * money_[e.cls];
-          poor += static_cast<double>(e.weight) * error_[e.cls];
+        if (e.money < lambda * u) {
+          paid += static_cast<double>(e.weight) * e.money;
+          poor += static_cast<double>(e.weight) * e.error;
           denominator -= static_cast<double>(e.weight) * u;
         }
       }
@@ -545,8 +601,8 @@ class EqualShares final {
             4 * kEpsilon * lambda;
     for (const Entry& e : entries_) {
       const double u = static_cast<double>(e.utility);
-      const double b = money_[e.cls];
-      const double b_error = error_[e.cls];
+      const double b = e.money;
+      const double b_error = e.error;
       if (b >= lambda * u && lambda + error >= (b - b_error) / u * (1 - 4 * kEpsilon)) {
         return Verdict::kTooClose;
       }
@@ -560,12 +616,12 @@ class EqualShares final {
 
   std::optional<Outcome> RunFloating(const mpq_class& share, bool explain) {
     const double start = share.get_d();
-    money_.assign(1, start);
     share_ = std::fabs(start);
-    error_.assign(1, share_ * kEpsilon);
     StartRun();
     if (explain) StartHistory(share);
-    alive_[0] = start > 0;
+    state_[0].money = start;
+    state_[0].error = share_ * kEpsilon;
+    SetAlive(0, start > 0);
     Outcome out = StartOutcome(explain);
     std::vector<int> remaining = FundableProjects();
     const std::size_t m = instance_.projects.size();
@@ -633,7 +689,8 @@ class EqualShares final {
       Finish(selection, out);
     }
     FinishGroups(out, [&](int k) {
-      const auto left = FormatCertain(money_[k] / unit_d_, error_[k] / unit_d_, money_places_);
+      const auto left =
+          FormatCertain(state_[k].money / unit_d_, state_[k].error / unit_d_, money_places_);
       return left ? *left : Money(ExactBudget(class_version_[k]));
     });
     return out;
@@ -645,7 +702,7 @@ class EqualShares final {
     entry_paid_.resize(entries_.size());
     for (std::size_t i = 0; i < entries_.size(); ++i) {
       const Entry& e = entries_[i];
-      const double budget = money_[e.cls];
+      const double budget = e.money;
       const double pay = std::min(budget, lambda * static_cast<double>(e.utility));
       const double left = std::max(0.0, budget - pay);
       // LambdaFloating made sure who pays everything is beyond doubt: they pay their budget
@@ -653,19 +710,16 @@ class EqualShares final {
       // budget's error plus u times lambda's, and so is what is left.
       const bool poor = budget < lambda * static_cast<double>(e.utility);
       const double pay_error =
-          error_[e.cls] + static_cast<double>(e.utility) * error + 4 * kEpsilon * share_;
+          e.error + static_cast<double>(e.utility) * error + 4 * kEpsilon * share_;
       const int before = explain ? class_version_[e.cls] : 0;
       const int target = Reclass(e);
-      if (money_.size() < alive_.size()) {
-        money_.resize(alive_.size());
-        error_.resize(alive_.size());
-      }
-      money_[target] = left;
-      error_[target] = poor ? 0.0 : pay_error;
-      alive_[target] = left > 0;
+      ClassState& state = state_[target];
+      state.money = left;
+      state.error = poor ? 0.0 : pay_error;
+      SetAlive(target, left > 0);
       entry_target_[i] = target;
       if (explain) {
-        if (class_version_.size() < alive_.size()) class_version_.resize(alive_.size());
+        if (class_version_.size() < state_.size()) class_version_.resize(state_.size());
         class_version_[target] = static_cast<int>(versions_.size());
         versions_.push_back(
             Version{before, static_cast<int>(charges_.size()) - 1, e.utility, poor});
@@ -712,7 +766,7 @@ class EqualShares final {
     charge.project = project;
     __int128 rich = 0;
     for (const Entry& e : entries_) {
-      if (money_[e.cls] < lambda * static_cast<double>(e.utility)) {
+      if (e.money < lambda * static_cast<double>(e.utility)) {
         charge.poor.emplace_back(class_version_[e.cls], e.weight);
       } else {
         rich += static_cast<__int128>(e.weight) * e.utility;
@@ -770,13 +824,11 @@ class EqualShares final {
   std::vector<double> cost_d_;
 
   // The state of a run: classes of voters with equal budgets, and each group's class.
-  std::vector<uint8_t> alive_;  // budget above zero
-  std::vector<int64_t> class_weight_;
+  std::vector<ClassState> state_;
+  std::vector<int32_t> mark_;  // by class
   std::vector<int> class_of_;
   std::vector<mpq_class> budget_;  // exact run
   std::vector<double> approx_;     // exact run: budget_ as doubles, to sort quickly
-  std::vector<double> money_;      // floating run
-  std::vector<double> error_;      // floating run: bound on |money_ - exact budget|, by class
   double share_ = 0;               // floating run: the starting share, a bound on budgets
   // Floating run with explain: the history behind every budget, and exact values computed
   // from it so far.
@@ -787,15 +839,12 @@ class EqualShares final {
   std::vector<std::optional<mpq_class>> exact_lambda_;  // by charge
 
   // Scratch space, kept between calls to avoid allocations.
-  std::vector<int64_t> scratch_;
-  std::vector<int> touched_;
   std::vector<Entry> entries_;
   std::vector<Entry> best_entries_;
   std::vector<int> entry_target_;
   std::vector<std::string> entry_paid_;
   std::vector<int> entry_last_;
   std::vector<int> class_last_;  // by class: its last payment when explaining voter groups
-  std::vector<int> remap_;
 };
 
 }  // namespace
