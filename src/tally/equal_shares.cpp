@@ -1038,21 +1038,27 @@ std::variant<Result, ParseError> CountEqualShares(const BudgetInstance& instance
   explanation["left"] = FormatAmount(static_cast<int64_t>(amounts.budget - used), decimals);
 
   if (options.explain_voter_groups) {
-    nlohmann::json groups = nlohmann::json::array();
+    // Built from the containers directly, sized in advance: with 90,000 groups the
+    // allocations are most of the cost.
+    nlohmann::json::array_t groups;
+    groups.reserve(mes.groups());
     for (std::size_t g = 0; g < mes.groups(); ++g) {
-      nlohmann::json projects = nlohmann::json::array();
+      nlohmann::json::array_t projects;
+      projects.reserve(mes.group_ballot(g).size());
       for (const auto& [project, utility] : mes.group_ballot(g)) {
-        projects.push_back(instance.projects[project].id);
+        projects.emplace_back(instance.projects[project].id);
       }
-      nlohmann::json paid = nlohmann::json::object();
+      nlohmann::json::object_t paid;
       for (int p = outcome.group_last[g]; p >= 0; p = outcome.payments[p].parent) {
         const Payment& payment = outcome.payments[p];
-        paid[instance.projects[payment.project].id] = outcome.texts[payment.text];
+        paid.emplace(instance.projects[payment.project].id, outcome.texts[payment.text]);
       }
-      groups.push_back({{"projects", std::move(projects)},
-                        {"voters", mes.group_weight(g)},
-                        {"paid", std::move(paid)},
-                        {"left", outcome.texts[outcome.group_left[g]]}});
+      nlohmann::json::object_t group;
+      group.emplace("projects", std::move(projects));
+      group.emplace("voters", mes.group_weight(g));
+      group.emplace("paid", std::move(paid));
+      group.emplace("left", outcome.texts[outcome.group_left[g]]);
+      groups.emplace_back(std::move(group));
     }
     explanation["voter_groups"] = std::move(groups);
   }
