@@ -5,6 +5,7 @@
 #include <algorithm>
 #include <cmath>
 #include <future>
+#include <iterator>
 #include <optional>
 #include <thread>
 
@@ -366,11 +367,21 @@ class EqualShares final {
 
   void Finish(Selection& selection, Outcome& out) const {
     // Largest payment first; the texts have the same number of decimals.
-    std::sort(selection.payments.begin(), selection.payments.end(),
-              [](const auto& a, const auto& b) {
-                if (a.first.size() != b.first.size()) return a.first.size() > b.first.size();
-                return a.first > b.first;
-              });
+    auto& payments = selection.payments;
+    std::sort(payments.begin(), payments.end(), [](const auto& a, const auto& b) {
+      if (a.first.size() != b.first.size()) return a.first.size() > b.first.size();
+      return a.first > b.first;
+    });
+    std::size_t kept = 0;
+    for (std::size_t i = 0; i < payments.size(); ++i) {
+      if (kept > 0 && payments[kept - 1].first == payments[i].first) {
+        payments[kept - 1].second += payments[i].second;
+        continue;
+      }
+      if (kept != i) payments[kept] = std::move(payments[i]);
+      ++kept;
+    }
+    payments.resize(kept);
     out.selected[selection.project] = true;
     out.cost += amounts_.costs[selection.project];
     out.selections.push_back(std::move(selection));
@@ -503,13 +514,8 @@ class EqualShares final {
     }
   }
 
+  // Equal amounts are added up in Finish.
   static void AddPayment(Selection& selection, const std::string& amount, int64_t voters) {
-    for (auto& [text, count] : selection.payments) {
-      if (text == amount) {
-        count += voters;
-        return;
-      }
-    }
     selection.payments.emplace_back(amount, voters);
   }
 
@@ -1039,26 +1045,42 @@ std::variant<Result, ParseError> CountEqualShares(const BudgetInstance& instance
 
   if (options.explain_voter_groups) {
     // Built from the containers directly, sized in advance: with 90,000 groups the
-    // allocations are most of the cost.
+    // allocations are most of the cost. On big elections a second thread builds the second
+    // half; the list is the same either way.
+    const auto build = [&](std::size_t first, std::size_t last) {
+      nlohmann::json::array_t part;
+      part.reserve(last - first);
+      for (std::size_t g = first; g < last; ++g) {
+        nlohmann::json::array_t projects;
+        projects.reserve(mes.group_ballot(g).size());
+        for (const auto& [project, utility] : mes.group_ballot(g)) {
+          projects.emplace_back(instance.projects[project].id);
+        }
+        nlohmann::json::object_t paid;
+        for (int p = outcome.group_last[g]; p >= 0; p = outcome.payments[p].parent) {
+          const Payment& payment = outcome.payments[p];
+          paid.emplace(instance.projects[payment.project].id, outcome.texts[payment.text]);
+        }
+        nlohmann::json::object_t group;
+        group.emplace("projects", std::move(projects));
+        group.emplace("voters", mes.group_weight(g));
+        group.emplace("paid", std::move(paid));
+        group.emplace("left", outcome.texts[outcome.group_left[g]]);
+        part.emplace_back(std::move(group));
+      }
+      return part;
+    };
+    const std::size_t n_groups = mes.groups();
     nlohmann::json::array_t groups;
-    groups.reserve(mes.groups());
-    for (std::size_t g = 0; g < mes.groups(); ++g) {
-      nlohmann::json::array_t projects;
-      projects.reserve(mes.group_ballot(g).size());
-      for (const auto& [project, utility] : mes.group_ballot(g)) {
-        projects.emplace_back(instance.projects[project].id);
-      }
-      nlohmann::json::object_t paid;
-      for (int p = outcome.group_last[g]; p >= 0; p = outcome.payments[p].parent) {
-        const Payment& payment = outcome.payments[p];
-        paid.emplace(instance.projects[payment.project].id, outcome.texts[payment.text]);
-      }
-      nlohmann::json::object_t group;
-      group.emplace("projects", std::move(projects));
-      group.emplace("voters", mes.group_weight(g));
-      group.emplace("paid", std::move(paid));
-      group.emplace("left", outcome.texts[outcome.group_left[g]]);
-      groups.emplace_back(std::move(group));
+    if (std::thread::hardware_concurrency() > 1 && n_groups >= 20'000) {
+      const std::size_t half = n_groups / 2;
+      auto second = std::async(std::launch::async, build, half, n_groups);
+      groups = build(0, half);
+      nlohmann::json::array_t rest = second.get();
+      groups.reserve(n_groups);
+      std::move(rest.begin(), rest.end(), std::back_inserter(groups));
+    } else {
+      groups = build(0, n_groups);
     }
     explanation["voter_groups"] = std::move(groups);
   }
