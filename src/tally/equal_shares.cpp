@@ -63,7 +63,7 @@ struct Bucket final {
   int64_t utility = 0;
   std::vector<int32_t> groups;
   std::vector<int64_t> weights;  // of the groups; empty when every group is one voter
-  int64_t Weight(std::size_t i) const { return weights.empty() ? 1 : weights[i]; }
+  int64_t total = 0;             // voters
 };
 
 // Supporters of a project with the same budget class and utility, as the rho search sees them.
@@ -191,6 +191,7 @@ class EqualShares final {
         if (it == buckets.end()) it = buckets.insert(buckets.end(), Bucket{utility, {}, {}});
         it->groups.push_back(static_cast<int32_t>(g));
         it->weights.push_back(b.multiplicity);
+        it->total += b.multiplicity;
       }
     }
     for (auto& buckets : buckets_) {
@@ -393,6 +394,17 @@ class EqualShares final {
     entries_.clear();
     int64_t weight = 0;
     const auto& buckets = buckets_[project];
+    if (state_.size() == 1) {
+      // Every voter is still in the first class (as in the first round, where every project
+      // is evaluated): each bucket is one entry, and its groups need not be visited.
+      if (mark_[0] == kDead) return 0;
+      for (std::size_t b = 0; b < buckets.size(); ++b) {
+        entries_.push_back(Entry{0, static_cast<int>(b), buckets[b].total, buckets[b].utility,
+                                 state_[0].money, state_[0].error});
+        weight += buckets[b].total;
+      }
+      return weight;
+    }
     for (std::size_t b = 0; b < buckets.size(); ++b) {
       const Bucket& bucket = buckets[b];
       const std::size_t first = entries_.size();
