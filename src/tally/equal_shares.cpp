@@ -3,6 +3,7 @@
 #include <gmpxx.h>
 
 #include <algorithm>
+#include <array>
 #include <cmath>
 #include <future>
 #include <iterator>
@@ -129,7 +130,10 @@ constexpr double kEpsilon = 0x1p-52;
 // `x` rounded to `places` decimals when every value within `error` of it rounds the same way;
 // otherwise nothing, and the caller recomputes exactly.
 std::optional<std::string> FormatCertain(double x, double error, int places) {
-  const double scale = std::pow(10.0, places);
+  static constexpr std::array<double, 19> kScale = {1e0,  1e1,  1e2,  1e3,  1e4,  1e5,  1e6,
+                                                    1e7,  1e8,  1e9,  1e10, 1e11, 1e12, 1e13,
+                                                    1e14, 1e15, 1e16, 1e17, 1e18};
+  const double scale = places >= 0 && places < 19 ? kScale[places] : std::pow(10.0, places);
   error += std::fabs(x) * 8 * kEpsilon;
   const double low = std::floor(std::max(0.0, x - error) * scale + 0.5);
   const double high = std::floor(std::max(0.0, x + error) * scale + 0.5);
