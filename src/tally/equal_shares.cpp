@@ -3,8 +3,10 @@
 #include <gmpxx.h>
 
 #include <algorithm>
+#include <array>
 #include <cmath>
 #include <future>
+#include <iterator>
 #include <optional>
 #include <thread>
 
@@ -60,16 +62,36 @@ std::string TieBreakName(MesTieBreak rule) {
 // Supporters of one project who value it equally (one base utility).
 struct Bucket final {
   int64_t utility = 0;
-  std::vector<std::pair<int, int64_t>> groups;  // and their weights, kept together for speed
+  std::vector<int32_t> groups;
+  std::vector<int64_t> weights;  // of the groups; empty when every group is one voter
+  int64_t total = 0;             // voters
 };
 
 // Supporters of a project with the same budget class and utility, as the rho search sees them.
+// The floating run copies the class's budget and its error bound here to read them in order.
 struct Entry final {
   int cls = 0;
   int bucket = 0;
   int64_t weight = 0;
   int64_t utility = 0;
+  double money = 0;
+  double error = 0;
 };
+
+// A class of voters with equal budgets.
+struct alignas(32) ClassState final {
+  double money = 0;  // floating run: the budget
+  double error = 0;  // floating run: a bound on |money - exact budget|
+  int64_t weight = 0;
+  bool alive = false;  // budget above zero
+};
+
+// A run looks up the class of every supporter of every project it evaluates, so what that
+// needs of a class (is it alive, has it an entry yet) is a small int in its own array, which
+// stays in cache where the classes do not: kDead, kUnmarked, or an index (an entry's, or a
+// target class's while groups move).
+constexpr int32_t kDead = -2;
+constexpr int32_t kUnmarked = -1;
 
 // One funded project of a run. The texts are filled when the run explains itself.
 struct Selection final {
@@ -81,13 +103,26 @@ struct Selection final {
   std::vector<std::pair<std::string, int64_t>> payments;  // amount per voter, voters
 };
 
+// One payment in a class's history: what its voters paid for `project`, after `parent`.
+struct Payment final {
+  int parent = -1;  // -1: none before
+  int project = 0;
+  int text = 0;  // in Outcome::texts
+};
+
+// Voters of one class share their whole history, so the explanation of each voter group is
+// kept per class: its last payment (a chain back through the earlier ones) and what is left.
 struct Outcome final {
   std::vector<Selection> selections;
   std::vector<bool> selected;  // by project
   __int128 cost = 0;
-  // With explain: per group, what it paid for which project, and what it has left.
-  std::vector<std::vector<std::pair<int, std::string>>> group_paid;
-  std::vector<std::string> group_left;
+  // With explain_voter_groups, filled by the explained run: payments, amounts as texts, and
+  // per group the index of its last payment (-1: none) and of the text of what it has left.
+  bool explain_groups = false;
+  std::vector<Payment> payments;
+  std::vector<std::string> texts;
+  std::vector<int> group_last;
+  std::vector<int> group_left;
 };
 
 constexpr double kEpsilon = 0x1p-52;
@@ -95,7 +130,10 @@ constexpr double kEpsilon = 0x1p-52;
 // `x` rounded to `places` decimals when every value within `error` of it rounds the same way;
 // otherwise nothing, and the caller recomputes exactly.
 std::optional<std::string> FormatCertain(double x, double error, int places) {
-  const double scale = std::pow(10.0, places);
+  static constexpr std::array<double, 19> kScale = {1e0,  1e1,  1e2,  1e3,  1e4,  1e5,  1e6,
+                                                    1e7,  1e8,  1e9,  1e10, 1e11, 1e12, 1e13,
+                                                    1e14, 1e15, 1e16, 1e17, 1e18};
+  const double scale = places >= 0 && places < 19 ? kScale[places] : std::pow(10.0, places);
   error += std::fabs(x) * 8 * kEpsilon;
   const double low = std::floor(std::max(0.0, x - error) * scale + 0.5);
   const double high = std::floor(std::max(0.0, x + error) * scale + 0.5);
@@ -154,8 +192,18 @@ class EqualShares final {
         auto& buckets = buckets_[project];
         auto it = std::find_if(buckets.begin(), buckets.end(),
                                [&](const Bucket& bucket) { return bucket.utility == utility; });
-        if (it == buckets.end()) it = buckets.insert(buckets.end(), Bucket{utility, {}});
-        it->groups.emplace_back(g, b.multiplicity);
+        if (it == buckets.end()) it = buckets.insert(buckets.end(), Bucket{utility, {}, {}});
+        it->groups.push_back(static_cast<int32_t>(g));
+        it->weights.push_back(b.multiplicity);
+        it->total += b.multiplicity;
+      }
+    }
+    for (auto& buckets : buckets_) {
+      for (Bucket& bucket : buckets) {
+        if (std::all_of(bucket.weights.begin(), bucket.weights.end(),
+                        [](int64_t w) { return w == 1; })) {
+          bucket.weights = {};
+        }
       }
     }
   }
@@ -196,7 +244,7 @@ class EqualShares final {
     budget_.assign(1, share);
     approx_.assign(1, share.get_d());
     StartRun();
-    alive_[0] = sgn(share) > 0;
+    SetAlive(0, sgn(share) > 0);
     Outcome out = StartOutcome(explain);
     std::vector<int> remaining = FundableProjects();
     // rho never falls during a run (budgets only shrink), so the last rho computed for a
@@ -241,11 +289,7 @@ class EqualShares final {
       std::erase(remaining, selection.project);
       Finish(selection, out);
     }
-    if (!out.group_paid.empty()) {
-      for (std::size_t g = 0; g < group_weight_.size(); ++g) {
-        out.group_left.push_back(Money(budget_[class_of_[g]]));
-      }
-    }
+    FinishGroups(out, [&](int k) { return Money(budget_[k]); });
     return out;
   }
 
@@ -255,16 +299,59 @@ class EqualShares final {
   }
 
   void StartRun() {
-    alive_.assign(1, 1);
-    class_weight_.assign(1, voters_);
+    // A class never empties (a charge takes a whole class in place, or splits off a part and
+    // leaves the rest), so there are at most as many classes as groups.
+    state_.reserve(group_weight_.size() + 1);
+    mark_.reserve(group_weight_.size() + 1);
+    state_.assign(1, ClassState{});
+    mark_.assign(1, kUnmarked);
+    state_[0].weight = voters_;
+    state_[0].alive = true;
     class_of_.assign(group_weight_.size(), 0);
+    class_last_.assign(1, -1);
   }
 
   Outcome StartOutcome(bool explain) const {
     Outcome out;
     out.selected.assign(instance_.projects.size(), false);
-    if (explain && options_.explain_voter_groups) out.group_paid.assign(group_weight_.size(), {});
+    out.explain_groups = explain && options_.explain_voter_groups;
     return out;
+  }
+
+  // Records that the voters of entry i paid entry_paid_[i] for `project`; called for every
+  // entry before any class is given its new history.
+  void RecordPayments(int project, Outcome& out) {
+    if (!out.explain_groups) return;
+    entry_last_.resize(entries_.size());
+    for (std::size_t i = 0; i < entries_.size(); ++i) {
+      entry_last_[i] = static_cast<int>(out.payments.size());
+      out.payments.push_back(
+          Payment{class_last_[entries_[i].cls], project, static_cast<int>(out.texts.size())});
+      out.texts.push_back(entry_paid_[i]);
+    }
+    if (class_last_.size() < state_.size()) class_last_.resize(state_.size(), -1);
+    for (std::size_t i = 0; i < entries_.size(); ++i) {
+      class_last_[entry_target_[i]] = entry_last_[i];
+    }
+  }
+
+  // Gives every group its class's last payment and what the class has left, formatted once
+  // per class by `left`.
+  template <typename Left>
+  void FinishGroups(Outcome& out, Left left) {
+    if (!out.explain_groups) return;
+    std::vector<int> text(state_.size(), -1);
+    out.group_last.resize(group_weight_.size());
+    out.group_left.resize(group_weight_.size());
+    for (std::size_t g = 0; g < group_weight_.size(); ++g) {
+      const int k = class_of_[g];
+      if (text[k] < 0) {
+        text[k] = static_cast<int>(out.texts.size());
+        out.texts.push_back(left(k));
+      }
+      out.group_last[g] = class_last_[k];
+      out.group_left[g] = text[k];
+    }
   }
 
   std::vector<int> FundableProjects() const {
@@ -285,11 +372,21 @@ class EqualShares final {
 
   void Finish(Selection& selection, Outcome& out) const {
     // Largest payment first; the texts have the same number of decimals.
-    std::sort(selection.payments.begin(), selection.payments.end(),
-              [](const auto& a, const auto& b) {
-                if (a.first.size() != b.first.size()) return a.first.size() > b.first.size();
-                return a.first > b.first;
-              });
+    auto& payments = selection.payments;
+    std::sort(payments.begin(), payments.end(), [](const auto& a, const auto& b) {
+      if (a.first.size() != b.first.size()) return a.first.size() > b.first.size();
+      return a.first > b.first;
+    });
+    std::size_t kept = 0;
+    for (std::size_t i = 0; i < payments.size(); ++i) {
+      if (kept > 0 && payments[kept - 1].first == payments[i].first) {
+        payments[kept - 1].second += payments[i].second;
+        continue;
+      }
+      if (kept != i) payments[kept] = std::move(payments[i]);
+      ++kept;
+    }
+    payments.resize(kept);
     out.selected[selection.project] = true;
     out.cost += amounts_.costs[selection.project];
     out.selections.push_back(std::move(selection));
@@ -299,22 +396,48 @@ class EqualShares final {
   // class and utility, and returns their weight.
   int64_t Gather(int project) {
     entries_.clear();
-    if (scratch_.size() < alive_.size()) scratch_.resize(alive_.size(), 0);
     int64_t weight = 0;
     const auto& buckets = buckets_[project];
+    if (state_.size() == 1) {
+      // Every voter is still in the first class (as in the first round, where every project
+      // is evaluated): each bucket is one entry, and its groups need not be visited.
+      if (mark_[0] == kDead) return 0;
+      for (std::size_t b = 0; b < buckets.size(); ++b) {
+        entries_.push_back(Entry{0, static_cast<int>(b), buckets[b].total, buckets[b].utility,
+                                 state_[0].money, state_[0].error});
+        weight += buckets[b].total;
+      }
+      return weight;
+    }
     for (std::size_t b = 0; b < buckets.size(); ++b) {
-      for (const auto& [g, w] : buckets[b].groups) {
+      const Bucket& bucket = buckets[b];
+      const std::size_t first = entries_.size();
+      const auto add = [&](int32_t g, int64_t w) {
         const int k = class_of_[g];
-        if (!alive_[k]) continue;
-        if (scratch_[k] == 0) touched_.push_back(k);
-        scratch_[k] += w;
+        int32_t& mark = mark_[k];
+        if (mark == kDead) return;
+        if (mark == kUnmarked) {
+          mark = static_cast<int32_t>(entries_.size());
+          entries_.push_back(Entry{k, static_cast<int>(b), 0, bucket.utility, 0, 0});
+        }
+        entries_[mark].weight += w;
+      };
+      if (bucket.weights.empty()) {
+        for (const int32_t g : bucket.groups) add(g, 1);
+      } else {
+        for (std::size_t i = 0; i < bucket.groups.size(); ++i)
+          add(bucket.groups[i], bucket.weights[i]);
       }
-      for (int k : touched_) {
-        entries_.push_back(Entry{k, static_cast<int>(b), scratch_[k], buckets[b].utility});
-        weight += scratch_[k];
-        scratch_[k] = 0;
+      for (std::size_t i = first; i < entries_.size(); ++i) {
+        weight += entries_[i].weight;
+        mark_[entries_[i].cls] = kUnmarked;
       }
-      touched_.clear();
+    }
+    // Apart from the loop above, where these loads (mostly cache misses) would wait on its
+    // branches one by one.
+    for (Entry& e : entries_) {
+      e.money = state_[e.cls].money;
+      e.error = state_[e.cls].error;
     }
     return weight;
   }
@@ -372,44 +495,43 @@ class EqualShares final {
 
   // Gives the class of each entry (supporters of one utility in one budget class) its new
   // budget: in place when the whole class paid, else as a new class. Returns its index.
+  void SetAlive(int k, bool alive) {
+    state_[k].alive = alive;
+    mark_[k] = alive ? kUnmarked : kDead;
+  }
+
   int Reclass(const Entry& e) {
-    if (e.weight == class_weight_[e.cls]) return e.cls;
-    const int target = static_cast<int>(alive_.size());
-    alive_.push_back(0);
-    class_weight_.push_back(e.weight);
-    class_weight_[e.cls] -= e.weight;
+    if (e.weight == state_[e.cls].weight) return e.cls;
+    const int target = static_cast<int>(state_.size());
+    state_[e.cls].weight -= e.weight;
+    state_.push_back(ClassState{});
+    mark_.push_back(kDead);
+    state_.back().weight = e.weight;
     return target;
   }
 
-  // Moves the supporters' groups to their entries' new classes (entry_target_), and records
-  // what each paid (entry_paid_) when explaining.
-  void MoveGroups(int project, Outcome& out) {
-    if (remap_.size() < alive_.size()) remap_.resize(alive_.size(), -1);
+  // Moves the supporters' groups to their entries' new classes (entry_target_).
+  void MoveGroups(int project) {
+    // The classes' entry fields map each old class to its target while a bucket is moved.
     const auto& buckets = buckets_[project];
     for (std::size_t b = 0; b < buckets.size(); ++b) {
       const int bucket = static_cast<int>(b);
       for (std::size_t i = 0; i < entries_.size(); ++i) {
-        if (entries_[i].bucket == bucket) remap_[entries_[i].cls] = static_cast<int>(i);
+        if (entries_[i].bucket == bucket) mark_[entries_[i].cls] = entry_target_[i];
       }
-      for (const auto& [g, w] : buckets[b].groups) {
-        const int index = remap_[class_of_[g]];
-        if (index < 0) continue;  // a class that had nothing left to pay
-        class_of_[g] = entry_target_[index];
-        if (!out.group_paid.empty()) out.group_paid[g].emplace_back(project, entry_paid_[index]);
+      for (const int32_t g : buckets[b].groups) {
+        const int target = mark_[class_of_[g]];
+        if (target < 0) continue;  // a class that had nothing left to pay
+        class_of_[g] = target;
       }
       for (const Entry& e : entries_) {
-        if (e.bucket == bucket) remap_[e.cls] = -1;
+        if (e.bucket == bucket) mark_[e.cls] = state_[e.cls].alive ? kUnmarked : kDead;
       }
     }
   }
 
+  // Equal amounts are added up in Finish.
   static void AddPayment(Selection& selection, const std::string& amount, int64_t voters) {
-    for (auto& [text, count] : selection.payments) {
-      if (text == amount) {
-        count += voters;
-        return;
-      }
-    }
     selection.payments.emplace_back(amount, voters);
   }
 
@@ -427,12 +549,12 @@ class EqualShares final {
         pay = budget_[e.cls];
       }
       const int target = Reclass(e);
-      if (budget_.size() < alive_.size()) {
-        budget_.resize(alive_.size());
-        approx_.resize(alive_.size());
+      if (budget_.size() < state_.size()) {
+        budget_.resize(state_.size());
+        approx_.resize(state_.size());
       }
       approx_[target] = left.get_d();
-      alive_[target] = sgn(left) > 0;
+      SetAlive(target, sgn(left) > 0);
       budget_[target] = std::move(left);
       entry_target_[i] = target;
       if (explain) {
@@ -440,34 +562,40 @@ class EqualShares final {
         AddPayment(selection, entry_paid_[i], e.weight);
       }
     }
-    MoveGroups(selection.project, out);
+    RecordPayments(selection.project, out);
+    MoveGroups(selection.project);
   }
 
-  // --- The floating-point run. Every class budget is within error_ of its exact value. ---
+  // --- The floating-point run. Each class budget state_[k].money is within .error of its exact
+  // value. The bounds are per class: one bound for all would grow by the ratio of poor to rich
+  // supporters at every charge, while a class's own error only gathers the errors of the
+  // lambdas it paid, and those who pay all they have leave with exactly nothing. ---
 
   enum class Verdict { kAffordable, kUnaffordable, kTooClose };
 
   // Lambda in floating point, with a bound on its error; kTooClose when the bound does not
   // decide affordability.
   Verdict LambdaFloating(int project, double& lambda, double& error) {
-    const int64_t weight = Gather(project);
+    Gather(project);
     const double cost = cost_d_[project];
     const double k = static_cast<double>(entries_.size()) + 2;
     double money = 0;
-    double total = 0;  // sum of weight * utility
+    double total = 0;      // sum of weight * utility
+    double deviation = 0;  // sum of weight * error
     for (const Entry& e : entries_) {
-      money += static_cast<double>(e.weight) * money_[e.cls];
+      money += static_cast<double>(e.weight) * e.money;
       total += static_cast<double>(e.weight) * static_cast<double>(e.utility);
+      deviation += static_cast<double>(e.weight) * e.error;
     }
-    // How far the supporters' money may be from the exact sum: each class's error, and
-    // rounding in the sum.
-    const double spread = static_cast<double>(weight) * error_ + 4 * k * kEpsilon * (money + cost);
+    // How far the supporters' money may be from the exact sum: each class's error (the
+    // factor covers rounding in adding them up), and rounding in the sum.
+    const double spread = deviation * (1 + k * kEpsilon) + 4 * k * kEpsilon * (money + cost);
     if (money < cost - spread) return Verdict::kUnaffordable;
     if (money <= cost + spread) return Verdict::kTooClose;
     // Water-filling instead of sorting: lambda only rises as supporters turn out too poor to
     // pay it, and it stops where no more do. This is the same lambda as the sorted scan.
     double paid = 0;
-    double poor = 0;  // the weight of supporters who pay all they have
+    double poor = 0;  // sum of weight * error of supporters who pay all they have
     double denominator = total;
     lambda = cost / total;
     for (;;) {
@@ -476,9 +604,9 @@ class EqualShares final {
       denominator = total;
       for (const Entry& e : entries_) {
         const double u = static_cast<double>(e.utility);
-        if (money_[e.cls] < lambda * u) {
-          paid += static_cast<double>(e.weight) * money_[e.cls];
-          poor += static_cast<double>(e.weight);
+        if (e.money < lambda * u) {
+          paid += static_cast<double>(e.weight) * e.money;
+          poor += static_cast<double>(e.weight) * e.error;
           denominator -= static_cast<double>(e.weight) * u;
         }
       }
@@ -488,19 +616,20 @@ class EqualShares final {
       lambda = next;
     }
     // Only what the poor pay depends on budgets, so budget errors move the sum of
-    // min(b, lambda u) by at most poor * error_. The sum rises at least `denominator` per unit
-    // of lambda up to the next supporter who would become poor; the check below keeps the
-    // bound short of that point.
-    error =
-        (poor * error_ + 4 * k * kEpsilon * (paid + cost)) / denominator + 4 * kEpsilon * lambda;
+    // min(b, lambda u) by at most `poor`. The sum rises at least `denominator` per unit of
+    // lambda up to the next supporter who would become poor; the check below keeps the bound
+    // short of that point.
+    error = (poor * (1 + k * kEpsilon) + 4 * k * kEpsilon * (paid + cost)) / denominator +
+            4 * kEpsilon * lambda;
     for (const Entry& e : entries_) {
       const double u = static_cast<double>(e.utility);
-      const double b = money_[e.cls];
-      if (b >= lambda * u && lambda + error >= (b - error_) / u * (1 - 4 * kEpsilon)) {
+      const double b = e.money;
+      const double b_error = e.error;
+      if (b >= lambda * u && lambda + error >= (b - b_error) / u * (1 - 4 * kEpsilon)) {
         return Verdict::kTooClose;
       }
       // And the poor must be poor beyond doubt too, or the set of payers is uncertain.
-      if (b < lambda * u && (b + error_) / u * (1 + 4 * kEpsilon) >= lambda - error) {
+      if (b < lambda * u && (b + b_error) / u * (1 + 4 * kEpsilon) >= lambda - error) {
         return Verdict::kTooClose;
       }
     }
@@ -509,12 +638,12 @@ class EqualShares final {
 
   std::optional<Outcome> RunFloating(const mpq_class& share, bool explain) {
     const double start = share.get_d();
-    money_.assign(1, start);
     share_ = std::fabs(start);
-    error_ = share_ * kEpsilon;
     StartRun();
     if (explain) StartHistory(share);
-    alive_[0] = start > 0;
+    state_[0].money = start;
+    state_[0].error = share_ * kEpsilon;
+    SetAlive(0, start > 0);
     Outcome out = StartOutcome(explain);
     std::vector<int> remaining = FundableProjects();
     const std::size_t m = instance_.projects.size();
@@ -581,13 +710,11 @@ class EqualShares final {
       std::erase(remaining, best);
       Finish(selection, out);
     }
-    if (!out.group_paid.empty()) {
-      for (std::size_t g = 0; g < group_weight_.size(); ++g) {
-        const int k = class_of_[g];
-        const auto left = FormatCertain(money_[k] / unit_d_, error_ / unit_d_, money_places_);
-        out.group_left.push_back(left ? *left : Money(ExactBudget(class_version_[k])));
-      }
-    }
+    FinishGroups(out, [&](int k) {
+      const auto left =
+          FormatCertain(state_[k].money / unit_d_, state_[k].error / unit_d_, money_places_);
+      return left ? *left : Money(ExactBudget(class_version_[k]));
+    });
     return out;
   }
 
@@ -595,27 +722,26 @@ class EqualShares final {
                       Outcome& out) {
     entry_target_.resize(entries_.size());
     entry_paid_.resize(entries_.size());
-    double max_utility = 0;
-    for (const Entry& e : entries_) {
-      max_utility = std::max(max_utility, static_cast<double>(e.utility));
-    }
-    // A payment min(b, lambda u) is off by at most the budget's error plus u times lambda's.
-    const double pay_error = error_ + max_utility * error + 4 * kEpsilon * share_;
     for (std::size_t i = 0; i < entries_.size(); ++i) {
       const Entry& e = entries_[i];
-      const double budget = money_[e.cls];
+      const double budget = e.money;
       const double pay = std::min(budget, lambda * static_cast<double>(e.utility));
       const double left = std::max(0.0, budget - pay);
+      // LambdaFloating made sure who pays everything is beyond doubt: they pay their budget
+      // and keep exactly nothing. Otherwise a payment min(b, lambda u) is off by at most the
+      // budget's error plus u times lambda's, and so is what is left.
+      const bool poor = budget < lambda * static_cast<double>(e.utility);
+      const double pay_error =
+          e.error + static_cast<double>(e.utility) * error + 4 * kEpsilon * share_;
       const int before = explain ? class_version_[e.cls] : 0;
       const int target = Reclass(e);
-      if (money_.size() < alive_.size()) money_.resize(alive_.size());
-      money_[target] = left;
-      alive_[target] = left > 0;
+      ClassState& state = state_[target];
+      state.money = left;
+      state.error = poor ? 0.0 : pay_error;
+      SetAlive(target, left > 0);
       entry_target_[i] = target;
       if (explain) {
-        // LambdaFloating made sure who pays everything is beyond doubt.
-        const bool poor = budget < lambda * static_cast<double>(e.utility);
-        if (class_version_.size() < alive_.size()) class_version_.resize(alive_.size());
+        if (class_version_.size() < state_.size()) class_version_.resize(state_.size());
         class_version_[target] = static_cast<int>(versions_.size());
         versions_.push_back(
             Version{before, static_cast<int>(charges_.size()) - 1, e.utility, poor});
@@ -627,8 +753,8 @@ class EqualShares final {
         AddPayment(selection, entry_paid_[i], e.weight);
       }
     }
-    error_ = pay_error;
-    MoveGroups(selection.project, out);
+    RecordPayments(selection.project, out);
+    MoveGroups(selection.project);
   }
 
   // --- What the floating run did, to compute any amount exactly on demand. ---
@@ -662,7 +788,7 @@ class EqualShares final {
     charge.project = project;
     __int128 rich = 0;
     for (const Entry& e : entries_) {
-      if (money_[e.cls] < lambda * static_cast<double>(e.utility)) {
+      if (e.money < lambda * static_cast<double>(e.utility)) {
         charge.poor.emplace_back(class_version_[e.cls], e.weight);
       } else {
         rich += static_cast<__int128>(e.weight) * e.utility;
@@ -720,13 +846,11 @@ class EqualShares final {
   std::vector<double> cost_d_;
 
   // The state of a run: classes of voters with equal budgets, and each group's class.
-  std::vector<uint8_t> alive_;  // budget above zero
-  std::vector<int64_t> class_weight_;
+  std::vector<ClassState> state_;
+  std::vector<int32_t> mark_;  // by class
   std::vector<int> class_of_;
   std::vector<mpq_class> budget_;  // exact run
   std::vector<double> approx_;     // exact run: budget_ as doubles, to sort quickly
-  std::vector<double> money_;      // floating run
-  double error_ = 0;               // floating run: bound on |money_ - exact budget|
   double share_ = 0;               // floating run: the starting share, a bound on budgets
   // Floating run with explain: the history behind every budget, and exact values computed
   // from it so far.
@@ -737,13 +861,12 @@ class EqualShares final {
   std::vector<std::optional<mpq_class>> exact_lambda_;  // by charge
 
   // Scratch space, kept between calls to avoid allocations.
-  std::vector<int64_t> scratch_;
-  std::vector<int> touched_;
   std::vector<Entry> entries_;
   std::vector<Entry> best_entries_;
   std::vector<int> entry_target_;
   std::vector<std::string> entry_paid_;
-  std::vector<int> remap_;
+  std::vector<int> entry_last_;
+  std::vector<int> class_last_;  // by class: its last payment when explaining voter groups
 };
 
 }  // namespace
@@ -937,20 +1060,43 @@ std::variant<Result, ParseError> CountEqualShares(const BudgetInstance& instance
   explanation["left"] = FormatAmount(static_cast<int64_t>(amounts.budget - used), decimals);
 
   if (options.explain_voter_groups) {
-    nlohmann::json groups = nlohmann::json::array();
-    for (std::size_t g = 0; g < mes.groups(); ++g) {
-      nlohmann::json projects = nlohmann::json::array();
-      for (const auto& [project, utility] : mes.group_ballot(g)) {
-        projects.push_back(instance.projects[project].id);
+    // Built from the containers directly, sized in advance: with 90,000 groups the
+    // allocations are most of the cost. On big elections a second thread builds the second
+    // half; the list is the same either way.
+    const auto build = [&](std::size_t first, std::size_t last) {
+      nlohmann::json::array_t part;
+      part.reserve(last - first);
+      for (std::size_t g = first; g < last; ++g) {
+        nlohmann::json::array_t projects;
+        projects.reserve(mes.group_ballot(g).size());
+        for (const auto& [project, utility] : mes.group_ballot(g)) {
+          projects.emplace_back(instance.projects[project].id);
+        }
+        nlohmann::json::object_t paid;
+        for (int p = outcome.group_last[g]; p >= 0; p = outcome.payments[p].parent) {
+          const Payment& payment = outcome.payments[p];
+          paid.emplace(instance.projects[payment.project].id, outcome.texts[payment.text]);
+        }
+        nlohmann::json::object_t group;
+        group.emplace("projects", std::move(projects));
+        group.emplace("voters", mes.group_weight(g));
+        group.emplace("paid", std::move(paid));
+        group.emplace("left", outcome.texts[outcome.group_left[g]]);
+        part.emplace_back(std::move(group));
       }
-      nlohmann::json paid = nlohmann::json::object();
-      for (const auto& [project, amount] : outcome.group_paid[g]) {
-        paid[instance.projects[project].id] = amount;
-      }
-      groups.push_back({{"projects", std::move(projects)},
-                        {"voters", mes.group_weight(g)},
-                        {"paid", std::move(paid)},
-                        {"left", outcome.group_left[g]}});
+      return part;
+    };
+    const std::size_t n_groups = mes.groups();
+    nlohmann::json::array_t groups;
+    if (std::thread::hardware_concurrency() > 1 && n_groups >= 20'000) {
+      const std::size_t half = n_groups / 2;
+      auto second = std::async(std::launch::async, build, half, n_groups);
+      groups = build(0, half);
+      nlohmann::json::array_t rest = second.get();
+      groups.reserve(n_groups);
+      std::move(rest.begin(), rest.end(), std::back_inserter(groups));
+    } else {
+      groups = build(0, n_groups);
     }
     explanation["voter_groups"] = std::move(groups);
   }

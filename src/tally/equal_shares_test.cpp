@@ -4,6 +4,7 @@
 
 #include <filesystem>
 #include <fstream>
+#include <map>
 #include <random>
 #include <set>
 #include <sstream>
@@ -193,6 +194,71 @@ TEST(EqualShares, FloatingFilterAgreesWithRationalArithmetic) {
       const Result exact = Count(instance, options);
       ASSERT_EQ(fast.winners, exact.winners) << "trial " << trial;
       ASSERT_EQ(fast.explanation, exact.explanation) << "trial " << trial;
+    }
+  }
+}
+
+// The explained run keeps each class of voters' payments as one history shared by its
+// groups. Cross-checks: the groups' payments add up to each round's payments, and splitting
+// a ballot of k voters into k ballots of one voter changes nothing but the group list.
+TEST(EqualShares, VoterGroupsAddUpToTheRoundsAndGroupingDoesNotMatter) {
+  std::mt19937_64 random(20261122);
+  const auto pick = [&](int64_t low, int64_t high) {
+    return std::uniform_int_distribution<int64_t>(low, high)(random);
+  };
+  for (int trial = 0; trial < 100; ++trial) {
+    BudgetInstance instance;
+    const bool cumulative = trial % 3 == 0;
+    instance.vote_type = cumulative ? "cumulative" : "approval";
+    const int projects = static_cast<int>(pick(1, 8));
+    int64_t total = 0;
+    for (int j = 0; j < projects; ++j) {
+      const int64_t cost = pick(1, 9000);
+      total += cost;
+      instance.projects.push_back({"p" + std::to_string(j), "", std::to_string(cost), {}});
+    }
+    instance.budget = std::to_string(std::max<int64_t>(1, total * pick(2, 8) / 10));
+    BudgetInstance split = instance;
+    const int groups = static_cast<int>(pick(1, 15));
+    for (int g = 0; g < groups; ++g) {
+      Ballot ballot;
+      ballot.multiplicity = pick(1, 4);
+      std::vector<int> approved;
+      for (int j = 0; j < projects; ++j) {
+        if (pick(0, 1) != 0) continue;
+        approved.push_back(j);
+        if (cumulative) ballot.scores[j] = pick(1, 3);
+      }
+      if (!cumulative) ballot.ranking = {approved};
+      instance.ballots.push_back(ballot);
+      Ballot one = ballot;
+      one.multiplicity = 1;
+      for (int64_t v = 0; v < ballot.multiplicity; ++v) split.ballots.push_back(one);
+    }
+    MesOptions options;
+    options.completion = trial % 2 == 0 ? MesCompletion::kNone : MesCompletion::kAdd1Utilitarian;
+    const Result grouped = Count(instance, options);
+    const Result single = Count(split, options);
+    ASSERT_EQ(grouped.winners, single.winners) << "trial " << trial;
+    nlohmann::json without_groups = grouped.explanation;
+    without_groups.erase("voter_groups");
+    nlohmann::json single_without_groups = single.explanation;
+    single_without_groups.erase("voter_groups");
+    ASSERT_EQ(without_groups, single_without_groups) << "trial " << trial;
+
+    for (const nlohmann::json& round : grouped.explanation["rounds"]) {
+      std::map<std::string, int64_t> from_groups;
+      for (const nlohmann::json& group : grouped.explanation["voter_groups"]) {
+        const auto paid = group["paid"].find(round["project"].get<std::string>());
+        if (paid != group["paid"].end()) {
+          from_groups[paid->get<std::string>()] += group["voters"].get<int64_t>();
+        }
+      }
+      std::map<std::string, int64_t> from_round;
+      for (const nlohmann::json& payment : round["payments"]) {
+        from_round[payment["amount"].get<std::string>()] += payment["voters"].get<int64_t>();
+      }
+      ASSERT_EQ(from_groups, from_round) << "trial " << trial << " " << round["project"];
     }
   }
 }
