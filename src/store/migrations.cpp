@@ -13,6 +13,8 @@
 #include <utility>
 #include <vector>
 
+#include "store/internal/fnv.hpp"
+
 namespace coproduce::db {
 namespace {
 
@@ -42,19 +44,7 @@ std::string Label(const Migration& migration) {
   return FourDigits(migration.number) + "_" + migration.name;
 }
 
-// FNV-1a, 64 bits, as 16 hex digits: stable across machines and library versions, which
-// std::hash is not.
-std::string Checksum(std::string_view sql) {
-  uint64_t hash = 14695981039346656037ULL;
-  for (unsigned char byte : sql) {
-    hash ^= byte;
-    hash *= 1099511628211ULL;
-  }
-  constexpr char kHex[] = "0123456789abcdef";
-  std::string text(16, '0');
-  for (int i = 15; i >= 0; --i, hash >>= 4) text[i] = kHex[hash & 0xf];
-  return text;
-}
+std::string Checksum(std::string_view sql) { return internal::Hex64(internal::Fnv1a(sql)); }
 
 std::string ReadFile(const fs::path& path) {
   std::ifstream file(path, std::ios::binary);
