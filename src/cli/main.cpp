@@ -17,6 +17,7 @@
 #include "domain/partnerships.hpp"
 #include "domain/security.hpp"
 #include "http/server.hpp"
+#include "store/copy.hpp"
 #include "store/migrations.hpp"
 #include "store/notifications.hpp"
 #include "web/app.hpp"
@@ -89,6 +90,62 @@ std::string BallotSecret(const std::string& data_dir) {
                              " is too short. Restore it from a backup.");
   }
   return secret;
+}
+
+// An address fit to print: the password, if any, hidden.
+std::string Printable(const std::string& address) {
+  const auto scheme = address.find("://");
+  const auto at = address.find('@');
+  if (scheme == std::string::npos || at == std::string::npos || at < scheme) return address;
+  const auto colon = address.find(':', scheme + 3);
+  if (colon == std::string::npos || colon > at) return address;
+  return address.substr(0, colon + 1) + "***" + address.substr(at);
+}
+
+// coproduce migrate --from sqlite:PATH --to postgresql://...: brings both schemas up to date,
+// copies every row, then compares the two table by table.
+int CopyInstallation(const std::string& from_address, const std::string& to_address) {
+  if (db::EngineOf(from_address) != "sqlite" || db::EngineOf(to_address) != "postgresql") {
+    std::cerr << "coproduce migrate copies from SQLite (--from sqlite:PATH) to PostgreSQL (--to "
+                 "postgresql://...).\n";
+    return 2;
+  }
+  try {
+    const std::string path = from_address.substr(from_address.find(':') + 1);
+    if (!std::filesystem::exists(path)) {
+      std::cerr << "There is no SQLite database at " << path << "; check the path.\n";
+      return 3;
+    }
+    auto from = db::Open(from_address);
+    auto to = db::Open(to_address);
+    db::Migrate(*from, db::LoadMigrations(ResourceDir() / "migrations", "sqlite"));
+    db::Migrate(*to, db::LoadMigrations(ResourceDir() / "migrations", "postgresql"));
+    std::cout << "Copying " << from_address << " to " << Printable(to_address) << ".\n";
+    const db::CopyReport report = db::CopyDatabase(*from, *to);
+    for (const db::TableComparison& t : report.tables) {
+      std::cout << "  " << t.table << ": " << t.source_rows << " row(s), checksum "
+                << t.source_checksum;
+      if (t.same()) {
+        std::cout << ", the same in PostgreSQL\n";
+      } else {
+        std::cout << "; PostgreSQL has " << t.target_rows << " row(s), checksum "
+                  << t.target_checksum << ": DIFFERENT\n";
+      }
+    }
+    if (!report.same()) {
+      std::cout << "The copy differs from the original in the tables marked DIFFERENT. Keep "
+                   "serving from SQLite, and report this.\n";
+      return 1;
+    }
+    std::cout << "All " << report.tables.size() << " tables match (" << report.rows()
+              << " rows). Copy " << std::filesystem::path(path).parent_path() / "ballot-secret"
+              << " to the new installation's data folder, then start coproduce with --database "
+              << Printable(to_address) << ".\n";
+    return 0;
+  } catch (const std::exception& e) {
+    std::cerr << e.what() << "\n";
+    return 3;
+  }
 }
 
 // The LISTEN/NOTIFY channel for changed votes; payload "PARTNERSHIP:VOTE".
@@ -213,6 +270,11 @@ int main(int argc, char** argv) {
   CLI::App* migrate = cli.add_subcommand("migrate", "Bring the database schema up to date.");
   migrate->add_option("--data", data_dir, "Folder for the database and uploads (COPRODUCE_DATA).");
   migrate->add_option("--database", database_address, database_help);
+  std::string copy_from, copy_to;
+  migrate->add_option("--from", copy_from,
+                      "With --to: copy an installation from this SQLite database (sqlite:PATH).");
+  migrate->add_option("--to", copy_to,
+                      "With --from: into this new, empty PostgreSQL database (postgresql://...).");
 
   CLI::App* demo =
       cli.add_subcommand("demo", "Seed a fictional partnership to try coproduce with.");
@@ -251,6 +313,14 @@ int main(int argc, char** argv) {
   try {
     domain::InitSecurity();
     if (*serve) return Serve(host, port, data_dir, base_url, trust_proxy, quiet);
+    if (*migrate && (!copy_from.empty() || !copy_to.empty())) {
+      if (copy_from.empty() || copy_to.empty()) {
+        std::cerr << "Give both --from sqlite:PATH and --to postgresql://... to move an "
+                     "installation.\n";
+        return 2;
+      }
+      return CopyInstallation(copy_from, copy_to);
+    }
     if (*migrate) {
       OpenAndMigrate(data_dir, true);
       return 0;
