@@ -5,7 +5,7 @@ FUZZ_SECONDS ?= 30
 DATA ?= data
 PORT ?= 8080
 
-.PHONY: run test build deps unit e2e bench bench-tally bench-forum format format-check tidy sanitize fuzz clean
+.PHONY: run test build deps unit e2e bench bench-tally bench-forum bench-postgres format format-check tidy sanitize fuzz clean
 
 run: build
 	./$(BUILD)/coproduce demo --data $(DATA)
@@ -31,10 +31,13 @@ e2e:
 bench: build
 	./bench/run
 
-# The vote-counting engine against the npm packages votes and caritat (bench-only folder).
 bench-forum: build
 	./bench/forum 10
 
+bench-postgres: build
+	bench/postgres 10
+
+# The vote-counting engine against the npm packages votes and caritat (bench-only folder).
 bench-tally: build
 	npm ci --ignore-scripts --no-audit --no-fund --loglevel=error --prefix bench/js
 	./bench/tally
