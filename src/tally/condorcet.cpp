@@ -100,7 +100,7 @@ class PairCounter final {
     // Counted in locals: the stores into ends_ could otherwise alias members.
     std::size_t ranked = 0;
     std::size_t groups = 0;
-    for (const std::vector<int>& group : ballot.ranking) {
+    for (const std::span<const int> group : ballot.ranking.groups()) {
       if (group.empty()) continue;
       for (const int c : group) {
         if (c < 0 || c >= m_ || Ranked(c)) return false;

@@ -4,16 +4,113 @@
 // say "by lot", the method draws from a Lot seeded by the caller and reports the seed.
 #pragma once
 
+#include <compare>
+#include <cstddef>
 #include <cstdint>
+#include <initializer_list>
+#include <iosfwd>
+#include <iterator>
 #include <map>
 #include <optional>
 #include <random>
+#include <span>
 #include <string>
 #include <vector>
 
 #include <nlohmann/json.hpp>
 
 namespace coproduce::tally {
+
+// A voter's order of candidates: groups, best first, where a group of several candidates is
+// a tie. A group may be empty (an approval ballot that approves nobody is one empty group).
+// Kept flat, in one heap block per ranking: the candidates best first, then, only when some
+// group is not exactly one candidate, the offset where each group ends. Equal groups in the
+// same order compare equal.
+class Ranking final {
+ public:
+  class GroupIterator;
+  class Groups;
+
+  Ranking() = default;
+  // From its groups, best first: `Ranking{{2}, {0, 1}}` ranks 2 above a tie of 0 and 1.
+  Ranking(std::initializer_list<std::initializer_list<int>> groups);
+  explicit Ranking(const std::vector<std::vector<int>>& groups);
+  // `candidates` best first; group i ends where candidates[group_ends[i]] begins. `group_ends`
+  // is non-decreasing and its last entry is candidates.size().
+  Ranking(std::span<const int> candidates, std::span<const int> group_ends);
+  // Each candidate in its own group: a strict order, best first.
+  static Ranking Strict(std::span<const int> order);
+  // One group holding `candidates` (empty too): an approval, choose-1 or dot ballot.
+  static Ranking OneGroup(std::span<const int> candidates);
+
+  // Candidates listed, over all groups.
+  std::size_t size() const { return size_; }
+  std::size_t group_count() const { return group_count_; }
+  // No groups at all (one empty group is not empty).
+  bool empty() const { return group_count_ == 0; }
+  // Every group is exactly one candidate: no ties and no empty groups.
+  bool strict() const { return data_.size() == size_; }
+  // Every listed candidate, best first, groups run together.
+  std::span<const int> candidates() const { return {data_.data(), size_}; }
+  // Group `i` (i < group_count()).
+  std::span<const int> group(std::size_t i) const {
+    if (strict()) return {data_.data() + i, 1};
+    const int* ends = data_.data() + size_;
+    const auto begin = i == 0 ? 0 : static_cast<std::size_t>(ends[i - 1]);
+    return {data_.data() + begin, data_.data() + ends[i]};
+  }
+  // The groups best first, each a std::span<const int>.
+  Groups groups() const;
+
+  friend bool operator==(const Ranking&, const Ranking&) = default;
+  // A fixed order (not by preference), so that rankings can be map keys.
+  friend auto operator<=>(const Ranking&, const Ranking&) = default;
+  // "{2},{0,1}" (for test failures).
+  friend std::ostream& operator<<(std::ostream& out, const Ranking& ranking);
+
+ private:
+  std::vector<int> data_;
+  uint32_t size_ = 0;
+  uint32_t group_count_ = 0;
+};
+
+class Ranking::GroupIterator final {
+ public:
+  using value_type = std::span<const int>;
+  using difference_type = std::ptrdiff_t;
+
+  GroupIterator() = default;
+  GroupIterator(const Ranking* ranking, std::size_t index) : ranking_(ranking), index_(index) {}
+  std::span<const int> operator*() const { return ranking_->group(index_); }
+  GroupIterator& operator++() {
+    ++index_;
+    return *this;
+  }
+  GroupIterator operator++(int) {
+    GroupIterator before = *this;
+    ++index_;
+    return before;
+  }
+  friend bool operator==(const GroupIterator& a, const GroupIterator& b) {
+    return a.index_ == b.index_;
+  }
+
+ private:
+  const Ranking* ranking_ = nullptr;
+  std::size_t index_ = 0;
+};
+
+class Ranking::Groups final {
+ public:
+  explicit Groups(const Ranking* ranking) : ranking_(ranking) {}
+  GroupIterator begin() const { return {ranking_, 0}; }
+  GroupIterator end() const { return {ranking_, ranking_->group_count()}; }
+
+ private:
+  const Ranking* ranking_;
+};
+
+inline Ranking::Groups Ranking::groups() const { return Groups(this); }
 
 // One voter's answer (or `multiplicity` identical answers). Which fields a method reads
 // depends on the kind of vote:
@@ -23,7 +120,7 @@ namespace coproduce::tally {
 // - score, cumulative, majority judgment: `scores` (candidate -> points or grade); a
 //   candidate absent from `scores` was not scored.
 struct Ballot final {
-  std::vector<std::vector<int>> ranking;
+  Ranking ranking;
   std::map<int, int64_t> scores;
   int64_t multiplicity = 1;  // identical ballots, as files aggregate them
   std::string sector;        // "third", "statutory", ... when known ("" otherwise)
