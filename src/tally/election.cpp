@@ -1,23 +1,24 @@
 #include "tally/election.hpp"
 
+#include <algorithm>
 #include <cassert>
 #include <ostream>
 
 namespace coproduce::tally {
 
-Ranking::Ranking(std::span<const int> candidates, std::span<const int> group_ends)
-    : size_(static_cast<uint32_t>(candidates.size())),
-      group_count_(static_cast<uint32_t>(group_ends.size())) {
+Ranking::Ranking(std::span<const int> candidates, std::span<const int> group_ends) {
   assert((group_ends.empty() ? candidates.empty()
                              : static_cast<std::size_t>(group_ends.back()) == candidates.size()) &&
          "a ranking's last group must end with its last candidate");
+  assert(group_ends.size() < kEndsStored && "a ranking has fewer than 2^31 groups");
   bool strict = group_ends.size() == candidates.size();
   for (std::size_t i = 0; strict && i < group_ends.size(); ++i) {
     strict = static_cast<std::size_t>(group_ends[i]) == i + 1;
   }
-  data_.reserve(strict ? size_ : size_ + group_count_);
-  data_.assign(candidates.begin(), candidates.end());
-  if (!strict) data_.insert(data_.end(), group_ends.begin(), group_ends.end());
+  size_ = static_cast<uint32_t>(candidates.size());
+  groups_ = static_cast<uint32_t>(group_ends.size()) | (strict ? 0 : kEndsStored);
+  int* out = std::copy(candidates.begin(), candidates.end(), Allocate());
+  if (!strict) std::copy(group_ends.begin(), group_ends.end(), out);
 }
 
 Ranking::Ranking(const std::vector<std::vector<int>>& groups) {
@@ -43,10 +44,11 @@ Ranking::Ranking(std::initializer_list<std::initializer_list<int>> groups) {
 }
 
 Ranking Ranking::Strict(std::span<const int> order) {
+  assert(order.size() < kEndsStored && "a ranking has fewer than 2^31 groups");
   Ranking ranking;
-  ranking.data_.assign(order.begin(), order.end());
   ranking.size_ = static_cast<uint32_t>(order.size());
-  ranking.group_count_ = ranking.size_;
+  ranking.groups_ = ranking.size_;
+  std::copy(order.begin(), order.end(), ranking.Allocate());
   return ranking;
 }
 
