@@ -725,10 +725,10 @@ StoredBallots LoadBallots(db::Connection& db, const Vote& vote) {
     if (!content.is_discarded()) {
       if (content.contains("choice")) ballot.ranking = {{content["choice"].get<int>()}};
       if (content.contains("approved")) {
-        ballot.ranking = {content["approved"].get<std::vector<int>>()};
+        ballot.ranking = tally::Ranking::OneGroup(content["approved"].get<std::vector<int>>());
       }
       if (content.contains("ranking")) {
-        ballot.ranking = content["ranking"].get<std::vector<std::vector<int>>>();
+        ballot.ranking = tally::Ranking(content["ranking"].get<std::vector<std::vector<int>>>());
       }
       if (content.contains("scores")) {
         for (const auto& [key, value] : content["scores"].items()) {
@@ -807,10 +807,10 @@ Support SupportFor(const Vote& vote, const StoredBallots& ballots,
     const tally::Ballot& b = all[i];
     if (method.kind == BallotKind::kRanked) {
       if (!b.ranking.empty()) {
-        for (int p : b.ranking.front()) out.values.at(static_cast<std::size_t>(p)) += 1;
+        for (int p : b.ranking.group(0)) out.values.at(static_cast<std::size_t>(p)) += 1;
       }
     } else if (method.kind == BallotKind::kChooseOne || method.kind == BallotKind::kApproval) {
-      for (const auto& group : b.ranking) {
+      for (const std::span<const int> group : b.ranking.groups()) {
         for (int p : group) out.values.at(static_cast<std::size_t>(p)) += 1;
       }
     } else {

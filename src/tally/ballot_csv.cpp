@@ -224,6 +224,8 @@ std::variant<BallotCsv, ParseError> ReadBallotCsv(std::string_view text,
 
   std::map<std::string, int> voter_lines;
   std::vector<std::pair<int64_t, int>> ranked;  // (rank, candidate) of the row being read
+  std::vector<int> candidates;                  // its ranking, best first,
+  std::vector<int> ends;                        // and where each rank's group ends
   while (!records.done()) {
     if (!records.Next(cells, start, error)) return fail(start, error);
     if (cells.size() == 1 && cells[0].empty()) continue;  // an empty line
@@ -272,13 +274,17 @@ std::variant<BallotCsv, ParseError> ReadBallotCsv(std::string_view text,
     if (out.kind == BallotKind::kRanked) {
       // A group per rank, best first; candidates in a tie in column order.
       std::sort(ranked.begin(), ranked.end());
+      candidates.clear();
+      ends.clear();
       for (std::size_t i = 0; i < ranked.size(); ++i) {
-        if (i == 0 || ranked[i].first != ranked[i - 1].first) ballot.ranking.emplace_back();
-        ballot.ranking.back().push_back(ranked[i].second);
+        if (i > 0 && ranked[i].first != ranked[i - 1].first) ends.push_back(static_cast<int>(i));
+        candidates.push_back(ranked[i].second);
       }
+      if (!candidates.empty()) ends.push_back(static_cast<int>(candidates.size()));
+      ballot.ranking = Ranking(candidates, ends);
     }
     if (out.kind == BallotKind::kApproval && !approved.empty())
-      ballot.ranking.push_back(std::move(approved));
+      ballot.ranking = Ranking::OneGroup(approved);
     out.election.ballots.push_back(std::move(ballot));
   }
   return out;
@@ -314,7 +320,7 @@ std::string WriteBallotCsv(const Election& election, BallotKind kind) {
       }
     } else {
       int64_t rank = 0;
-      for (const auto& group : b.ranking) {
+      for (const std::span<const int> group : b.ranking.groups()) {
         if (group.empty()) continue;
         ++rank;
         for (const int c : group) {

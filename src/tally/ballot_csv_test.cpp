@@ -32,19 +32,18 @@ TEST(BallotCsv, ReadsRankedBallots) {
   EXPECT_EQ(f.election.seats, 2);
   EXPECT_EQ(f.election.candidates, (std::vector<std::string>{"Ann", "Bo", "Cy"}));
   ASSERT_EQ(f.election.ballots.size(), 4u);
-  EXPECT_EQ(f.election.ballots[0].ranking, (std::vector<std::vector<int>>{{0}, {1}}));
+  EXPECT_EQ(f.election.ballots[0].ranking, (Ranking{{0}, {1}}));
   EXPECT_EQ(f.election.ballots[0].sector, "third");
   EXPECT_EQ(f.election.ballots[0].organisation, "Hill Trust");
-  EXPECT_EQ(f.election.ballots[1].ranking, (std::vector<std::vector<int>>{{1}, {0, 2}}));
+  EXPECT_EQ(f.election.ballots[1].ranking, (Ranking{{1}, {0, 2}}));
   EXPECT_TRUE(f.election.ballots[2].ranking.empty());
-  EXPECT_EQ(f.election.ballots[3].ranking,
-            (std::vector<std::vector<int>>{{1}, {0, 2}}));  // gaps allowed
+  EXPECT_EQ(f.election.ballots[3].ranking, (Ranking{{1}, {0, 2}}));  // gaps allowed
 }
 
 TEST(BallotCsv, ReadsApprovalAndScoreBallots) {
   const BallotCsv a =
       ReadOk("# kind: approval\nvoter,sector,organisation,A,B,C\n1,,,1,0,1\n2,,,,,\n");
-  EXPECT_EQ(a.election.ballots[0].ranking, (std::vector<std::vector<int>>{{0, 2}}));
+  EXPECT_EQ(a.election.ballots[0].ranking, (Ranking{{0, 2}}));
   EXPECT_TRUE(a.election.ballots[1].ranking.empty());
   const BallotCsv s = ReadOk("# kind: score\nvoter,sector,organisation,A,B,C\n1,,,5,-2,\n");
   EXPECT_EQ(s.election.ballots[0].scores, (std::map<int, int64_t>{{0, 5}, {1, -2}}));
@@ -59,7 +58,7 @@ TEST(BallotCsv, FollowsRfc4180) {
   ASSERT_EQ(f.election.ballots.size(), 2u);
   EXPECT_EQ(f.election.ballots[0].organisation, "Org, with comma");
   EXPECT_EQ(f.election.ballots[1].organisation, "Org");
-  EXPECT_EQ(f.election.ballots[1].ranking, (std::vector<std::vector<int>>{{1}, {0}}));
+  EXPECT_EQ(f.election.ballots[1].ranking, (Ranking{{1}, {0}}));
 }
 
 TEST(BallotCsv, RejectsMistakesWithTheLine) {

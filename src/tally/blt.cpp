@@ -329,8 +329,7 @@ class BltParser final {
     rankings_.ForEach([&](std::span<const int> ids, int64_t weight) {
       Ballot& ballot = election_.ballots.emplace_back();
       ballot.multiplicity = weight;
-      ballot.ranking.reserve(ids.size());
-      for (const int id : ids) ballot.ranking.push_back({id});
+      ballot.ranking = Ranking::Strict(ids);
     });
   }
 
@@ -446,7 +445,7 @@ std::string WriteBlt(const Election& election) {
   for (const Ballot& ballot : election.ballots) {
     if (ballot.multiplicity < 1) continue;
     AppendNumber(out, ballot.multiplicity);
-    for (const std::vector<int>& group : ballot.ranking) {
+    for (const std::span<const int> group : ballot.ranking.groups()) {
       char separator = ' ';
       for (const int id : group) {
         if (id < 0 || id >= candidates) continue;

@@ -11,9 +11,9 @@
 namespace coproduce::tally {
 namespace {
 
-Ballot MakeBallot(std::vector<std::vector<int>> ranking, int64_t multiplicity) {
+Ballot MakeBallot(const std::vector<std::vector<int>>& ranking, int64_t multiplicity) {
   Ballot ballot;
-  ballot.ranking = std::move(ranking);
+  ballot.ranking = Ranking(ranking);
   ballot.multiplicity = multiplicity;
   return ballot;
 }
@@ -37,11 +37,7 @@ Election MustRead(std::string_view text) {
   return std::get<Election>(std::move(result));
 }
 
-std::vector<std::vector<int>> Strict(std::initializer_list<int> ids) {
-  std::vector<std::vector<int>> ranking;
-  for (const int id : ids) ranking.push_back({id});
-  return ranking;
-}
+Ranking Strict(std::initializer_list<int> ids) { return Ranking::Strict(std::vector<int>(ids)); }
 
 void ExpectSameElection(const Election& a, const Election& b) {
   EXPECT_EQ(a.title, b.title);

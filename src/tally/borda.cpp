@@ -22,7 +22,7 @@ Result CountBorda(const Election& election, const BallotWeights& weights,
     }
     const int64_t w = weights.UnitsOf(i);
     int64_t place = 0;
-    for (const std::vector<int>& group : b.ranking) {
+    for (const std::span<const int> group : b.ranking.groups()) {
       if (group.empty()) continue;
       const auto s = static_cast<int64_t>(group.size());
       const int64_t each = 2 * static_cast<int64_t>(m - 1) - (2 * place + s - 1);

@@ -156,7 +156,7 @@ std::vector<int64_t> OrdinalPoints(const BudgetInstance& instance,
   if (k <= 0 || k > 1000) {
     k = 0;
     for (const Ballot& ballot : instance.ballots) {
-      k = std::max<int64_t>(k, static_cast<int64_t>(ballot.ranking.size()));
+      k = std::max<int64_t>(k, static_cast<int64_t>(ballot.ranking.group_count()));
     }
   }
   std::vector<int64_t> points;
@@ -181,10 +181,10 @@ std::vector<int64_t> ProjectScores(const BudgetInstance& instance,
       }
       continue;
     }
-    for (std::size_t rank = 0; rank < ballot.ranking.size(); ++rank) {
+    for (std::size_t rank = 0; rank < ballot.ranking.group_count(); ++rank) {
       int64_t value = 1;
       if (ordinal) value = rank < points.size() ? points[rank] : 0;
-      for (int project : ballot.ranking[rank]) {
+      for (const int project : ballot.ranking.group(rank)) {
         if (valid(project)) scores[project] += value * ballot.multiplicity;
       }
     }

@@ -24,7 +24,7 @@ BudgetInstance Instance(const std::string& budget, const std::vector<std::string
 
 void Approve(BudgetInstance& instance, std::vector<int> projects, int64_t voters) {
   Ballot ballot;
-  ballot.ranking = {std::move(projects)};
+  ballot.ranking = Ranking::OneGroup(projects);
   ballot.multiplicity = voters;
   instance.ballots.push_back(ballot);
 }

@@ -259,8 +259,10 @@ class Parser {
         if (!ballot.scores.emplace(it->second, *score).second)
           return Fail(n, name + " is scored twice.");
       }
-    } else if (!Order(body, ballot.ranking, n)) {
-      return false;
+    } else {
+      std::vector<std::vector<int>> groups;
+      if (!Order(body, groups, n)) return false;
+      ballot.ranking = Ranking(groups);
     }
     case_.election.ballots.push_back(std::move(ballot));
     case_.given_weights.resize(case_.election.ballots.size());

@@ -98,7 +98,7 @@ expect explanation./points/Bo: 1
   ASSERT_EQ(c.election.ballots.size(), 3u);
   const Ballot& b = c.election.ballots[0];
   EXPECT_EQ(b.multiplicity, 3);
-  EXPECT_EQ(b.ranking, (std::vector<std::vector<int>>{{0}, {1, 2}}));
+  EXPECT_EQ(b.ranking, (Ranking{{0}, {1, 2}}));
   EXPECT_EQ(b.sector, "third");
   EXPECT_EQ(b.organisation, "Hill Trust");
   EXPECT_EQ(c.given_weights[0].ToString(), "1/2");

@@ -28,8 +28,8 @@ constexpr std::size_t kParallelBallots = 20'000;
 
 // Counts ballots into a Pairwise of its own, so that threads share nothing but the input.
 //
-// Reading a ballot costs more than counting it: a 14-candidate ballot's nested vectors are
-// about 15 cache lines. The count itself is done with vector compares: a ballot becomes each
+// Reading a ballot costs about as much as counting it: the ballots are streamed from memory
+// one after another. The count itself is done with vector compares: a ballot becomes each
 // candidate's position (the index of its group; unranked candidates after every group), and
 // row i gains w in every column j with position[j] > position[i], eight columns per compare.
 // The gains go into 16-bit running sums that are flushed into the matrix before they could
@@ -100,7 +100,23 @@ class PairCounter final {
     // Counted in locals: the stores into ends_ could otherwise alias members.
     std::size_t ranked = 0;
     std::size_t groups = 0;
-    for (const std::vector<int>& group : ballot.ranking) {
+    if (ballot.ranking.strict()) {
+      // Each candidate its own group: no ends to look up.
+      for (const int c : ballot.ranking.candidates()) {
+        if (c < 0 || c >= m_ || Ranked(c)) return false;
+        if (by_vector_) {
+          position_[c / kLanes][c % kLanes] = static_cast<Lane>(ranked);
+        } else {
+          seen_[c] = stamp_;
+        }
+        order_[ranked++] = c;
+        ends_[groups++] = ranked;
+      }
+      ranked_ = ranked;
+      groups_ = groups;
+      return true;
+    }
+    for (const std::span<const int> group : ballot.ranking.groups()) {
       if (group.empty()) continue;
       for (const int c : group) {
         if (c < 0 || c >= m_ || Ranked(c)) return false;

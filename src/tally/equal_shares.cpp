@@ -178,9 +178,9 @@ class EqualShares final {
       if (scored) {
         for (const auto& [project, value] : b.scores) add(project, value);
       } else {
-        for (std::size_t rank = 0; rank < b.ranking.size(); ++rank) {
+        for (std::size_t rank = 0; rank < b.ranking.group_count(); ++rank) {
           const int64_t utility = !ordinal ? 1 : rank < points.size() ? points[rank] : 0;
-          for (int project : b.ranking[rank]) add(project, utility);
+          for (int project : b.ranking.group(rank)) add(project, utility);
         }
       }
       const int g = static_cast<int>(group_weight_.size());

@@ -180,7 +180,7 @@ TEST(EqualShares, FloatingFilterAgreesWithRationalArithmetic) {
         approved.push_back(j);
         if (cumulative) ballot.scores[j] = pick(1, 3);
       }
-      if (!cumulative) ballot.ranking = {approved};
+      if (!cumulative) ballot.ranking = Ranking::OneGroup(approved);
       instance.ballots.push_back(ballot);
     }
     for (const MesCompletion completion :
@@ -442,13 +442,12 @@ int RunCaseFile(const std::filesystem::path& path) {
         }
         if (scored) {
           ballot.scores[it->second] = std::stoll(item.substr(equals + 1));
-        } else if (ordinal) {
-          ballot.ranking.push_back({it->second});
         } else {
           approved.push_back(it->second);
         }
       }
-      if (!scored && !ordinal) ballot.ranking = {approved};
+      if (ordinal) ballot.ranking = Ranking::Strict(approved);
+      if (!scored && !ordinal) ballot.ranking = Ranking::OneGroup(approved);
       c.instance.ballots.push_back(ballot);
     } else if (word == "method") {
       const auto parts = Split(rest, ' ');

@@ -40,7 +40,7 @@ Result CountInstantRunoff(const Election& election, const BallotWeights& weights
     // Validates as RankPositions does while copying the groups into `ids`.
     const std::size_t start = ids.size();
     bool ok = true;
-    for (const auto& g : b.ranking) {
+    for (const std::span<const int> g : b.ranking.groups()) {
       if (g.empty()) continue;
       for (const int c : g) {
         if (c < 0 || c >= m || seen[c] == stamp) {

@@ -641,15 +641,14 @@ class Reader final {
       ballot.multiplicity = voters;
       switch (kind_) {
         case VoteKind::kApproval:
-          ballot.ranking.emplace_back(key.begin(), key.end());
+          ballot.ranking = Ranking::OneGroup(key);
           break;
         case VoteKind::kScores:
           for (std::size_t i = 0; i + 1 < key.size(); i += 2)
             ballot.scores.emplace_hint(ballot.scores.end(), key[i], key[i + 1]);
           break;
         case VoteKind::kOrdinal:
-          ballot.ranking.reserve(key.size());
-          for (const int project : key) ballot.ranking.push_back({project});
+          ballot.ranking = Ranking::Strict(key);
           break;
       }
     });
@@ -811,8 +810,8 @@ std::string WritePabulib(const BudgetInstance& instance) {
         points += std::to_string(value);
       }
     } else {
-      for (const auto& group : ballot.ranking) {
-        for (int project : group) {
+      for (const std::span<const int> group : ballot.ranking.groups()) {
+        for (const int project : group) {
           if (!vote.empty()) vote += ',';
           vote += project_id(project);
         }

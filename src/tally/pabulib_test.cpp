@@ -82,10 +82,10 @@ TEST(Pabulib, ReadsQuotingDecimalCommasAndNone) {
 TEST(Pabulib, AggregatesIdenticalApprovalBallotsInAnyOrder) {
   const BudgetInstance& instance = Ok(ReadPabulib(kApproval, "test.pb"));
   ASSERT_EQ(instance.ballots.size(), 3u);
-  EXPECT_EQ(instance.ballots[0].ranking, (std::vector<std::vector<int>>{{0, 1}}));
+  EXPECT_EQ(instance.ballots[0].ranking, (Ranking{{0, 1}}));
   EXPECT_EQ(instance.ballots[0].multiplicity, 2);
-  EXPECT_EQ(instance.ballots[1].ranking, (std::vector<std::vector<int>>{{0}}));
-  EXPECT_EQ(instance.ballots[2].ranking, (std::vector<std::vector<int>>{{}}));  // empty vote
+  EXPECT_EQ(instance.ballots[1].ranking, (Ranking{{0}}));
+  EXPECT_EQ(instance.ballots[2].ranking, (Ranking{{}}));  // empty vote
   EXPECT_EQ(instance.ballots[2].multiplicity, 1);
 }
 
@@ -108,14 +108,14 @@ TEST(Pabulib, ReadsOrdinalBestFirstAndChooseOne) {
   const BudgetInstance& ordinal =
       Ok(ReadPabulib(Header("ordinal", "voter_id;vote") + "1;C,A,B\n2;A,C\n3;C,A,B\n", "o.pb"));
   ASSERT_EQ(ordinal.ballots.size(), 2u);
-  EXPECT_EQ(ordinal.ballots[0].ranking, (std::vector<std::vector<int>>{{2}, {0}, {1}}));
+  EXPECT_EQ(ordinal.ballots[0].ranking, (Ranking{{2}, {0}, {1}}));
   EXPECT_EQ(ordinal.ballots[0].multiplicity, 2);
-  EXPECT_EQ(ordinal.ballots[1].ranking, (std::vector<std::vector<int>>{{0}, {2}}));
+  EXPECT_EQ(ordinal.ballots[1].ranking, (Ranking{{0}, {2}}));
 
   const BudgetInstance& choose =
       Ok(ReadPabulib(Header("choose-1", "voter_id;vote") + "1;B\n2;B\n", "c1.pb"));
   ASSERT_EQ(choose.ballots.size(), 1u);
-  EXPECT_EQ(choose.ballots[0].ranking, (std::vector<std::vector<int>>{{1}}));
+  EXPECT_EQ(choose.ballots[0].ranking, (Ranking{{1}}));
   EXPECT_EQ(choose.ballots[0].multiplicity, 2);
 }
 
@@ -128,9 +128,9 @@ TEST(Pabulib, FindsProjectsByNumberAndByText) {
       "1;01,1\n2;1 ,\t01\n3;900000000,A,0\n4; A ,0,900000000,\n";
   const BudgetInstance& instance = Ok(ReadPabulib(text, "ids.pb"));
   ASSERT_EQ(instance.ballots.size(), 2u);
-  EXPECT_EQ(instance.ballots[0].ranking, (std::vector<std::vector<int>>{{0, 1}}));
+  EXPECT_EQ(instance.ballots[0].ranking, (Ranking{{0, 1}}));
   EXPECT_EQ(instance.ballots[0].multiplicity, 2);
-  EXPECT_EQ(instance.ballots[1].ranking, (std::vector<std::vector<int>>{{2, 3, 4}}));
+  EXPECT_EQ(instance.ballots[1].ranking, (Ranking{{2, 3, 4}}));
   EXPECT_EQ(instance.ballots[1].multiplicity, 2);
 
   const std::string unknown[] = {"02", "2", "00", "1 1", "900000001"};
@@ -150,9 +150,9 @@ TEST(Pabulib, AggregatesApprovalBallotsWithManyProjects) {
   text += "VOTES\nvoter_id;vote\n1;4999,3,4500\n2;3,4500,4999\n3;4500\n";
   const BudgetInstance& instance = Ok(ReadPabulib(text, "many.pb"));
   ASSERT_EQ(instance.ballots.size(), 2u);
-  EXPECT_EQ(instance.ballots[0].ranking, (std::vector<std::vector<int>>{{2, 4499, 4998}}));
+  EXPECT_EQ(instance.ballots[0].ranking, (Ranking{{2, 4499, 4998}}));
   EXPECT_EQ(instance.ballots[0].multiplicity, 2);
-  EXPECT_EQ(instance.ballots[1].ranking, (std::vector<std::vector<int>>{{4499}}));
+  EXPECT_EQ(instance.ballots[1].ranking, (Ranking{{4499}}));
 }
 
 struct BadCase {

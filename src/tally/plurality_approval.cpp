@@ -23,24 +23,24 @@ Result CountPlurality(const Election& election, const BallotWeights& weights,
       ballots.Add(b, false, false);
       continue;
     }
-    const std::vector<int>* first = nullptr;
-    for (const std::vector<int>& group : b.ranking) {
+    std::span<const int> first;
+    for (const std::span<const int> group : b.ranking.groups()) {
       if (!group.empty()) {
-        first = &group;
+        first = group;
         break;
       }
     }
-    if (first == nullptr) {
+    if (first.empty()) {
       ballots.Add(b, true, true);
       continue;
     }
     // Several first choices is an over-vote: nobody can say whom it was for.
-    if (first->size() != 1) {
+    if (first.size() != 1) {
       ballots.Add(b, false, false);
       continue;
     }
     ballots.Add(b, true, false);
-    votes[first->front()] += weights.UnitsOf(i);
+    votes[first.front()] += weights.UnitsOf(i);
   }
   nlohmann::json explanation;
   explanation["ballots"] = ballots.ToJson();

@@ -244,8 +244,7 @@ class Reader {
     voters_ += static_cast<int64_t>(count);
     Ballot& ballot = election_.ballots.emplace_back();
     ballot.multiplicity = static_cast<int64_t>(count);
-    ballot.ranking.reserve(ids_.size());
-    for (const int id : ids_) ballot.ranking.push_back({id});
+    ballot.ranking = Ranking::Strict(ids_);
     return true;
   }
 
@@ -286,11 +285,11 @@ class Reader {
     ++stamp_;
     Ballot ballot;
     ballot.multiplicity = count;
-    int listed = 0;
+    ids_.clear();
+    ends_.clear();
     bool expect_item = true;  // after the colon or a comma
     skip();
     if (p == end) expect_item = false;  // a blank ballot
-    ballot.ranking.reserve(static_cast<std::size_t>(std::count(p, end, ',')) + 1);
     while (p < end) {
       skip();
       if (p == end) break;
@@ -303,7 +302,7 @@ class Reader {
         expect_item = true;
         continue;
       }
-      std::vector<int> group;
+      const std::size_t group_start = ids_.size();
       if (*p == '{') {
         ++p;
         while (true) {
@@ -311,7 +310,7 @@ class Reader {
           int id = 0;
           if (!Id(p, end, id, line, n)) return false;
           if (!Take(id, n)) return false;
-          group.push_back(id);
+          ids_.push_back(id);
           skip();
           if (p < end && *p == ',') {
             ++p;
@@ -323,7 +322,7 @@ class Reader {
           }
           return Fail(n, "A '{' is not closed by '}' in " + Quote(line) + ".");
         }
-        if (group.size() > 1 && !AllowsTies(*type_)) {
+        if (ids_.size() - group_start > 1 && !AllowsTies(*type_)) {
           return Fail(n, "This is a " + TypeName() +
                              " file, which cannot contain ties, but the order has one. Use a "
                              ".toc or .toi file for orders with ties.");
@@ -332,22 +331,23 @@ class Reader {
         int id = 0;
         if (!Id(p, end, id, line, n)) return false;
         if (!Take(id, n)) return false;
-        group.push_back(id);
+        ids_.push_back(id);
       }
-      listed += static_cast<int>(group.size());
-      ballot.ranking.push_back(std::move(group));
+      ends_.push_back(static_cast<int>(ids_.size()));
       expect_item = false;
       skip();
     }
     if (expect_item) {
       return Fail(n, "The order ends with ',' in " + Quote(line) + "; remove it.");
     }
+    const auto listed = static_cast<int>(ids_.size());
     if (NeedsComplete(*type_) && listed != m) {
       return Fail(n, "This is a " + TypeName() + " file, so every order must rank all " +
                          std::to_string(m) + " alternatives, but this one ranks " +
                          std::to_string(listed) +
                          ". Use a .soi or .toi file for incomplete orders.");
     }
+    ballot.ranking = Ranking(ids_, ends_);
     election_.ballots.push_back(std::move(ballot));
     return true;
   }
@@ -413,7 +413,8 @@ class Reader {
   int64_t voters_ = 0;
   std::vector<uint64_t> seen_;  // per alternative, the stamp of the last line that used it
   uint64_t stamp_ = 0;
-  std::vector<int> ids_;  // the order being read, reused between lines
+  std::vector<int> ids_;   // the order being read, reused between lines
+  std::vector<int> ends_;  // where each of its groups ends
 };
 
 // A ballot's order with empty groups dropped and ties sorted; nullopt if it cannot be written.
@@ -422,13 +423,13 @@ std::optional<std::vector<std::vector<int>>> Canonical(const Ballot& ballot, int
   if (ballot.multiplicity < 1) return std::nullopt;
   used.assign(static_cast<std::size_t>(m), false);
   std::vector<std::vector<int>> order;
-  for (const std::vector<int>& group : ballot.ranking) {
+  for (const std::span<const int> group : ballot.ranking.groups()) {
     if (group.empty()) continue;
     for (const int c : group) {
       if (c < 0 || c >= m || used[c]) return std::nullopt;
       used[c] = true;
     }
-    order.push_back(group);
+    order.emplace_back(group.begin(), group.end());
     std::sort(order.back().begin(), order.back().end());
   }
   return order;
@@ -466,7 +467,7 @@ std::string_view PreflibDataType(const Election& election) {
   bool complete = true;
   for (const Ballot& b : election.ballots) {
     std::size_t listed = 0;
-    for (const auto& group : b.ranking) {
+    for (const std::span<const int> group : b.ranking.groups()) {
       listed += group.size();
       ties = ties || group.size() > 1;
     }
@@ -488,7 +489,7 @@ std::string WritePreflib(const Election& election, std::string_view file_name) {
     const auto [it, fresh] = index.emplace(*order, merged.ballots.size());
     if (fresh) {
       Ballot out;
-      out.ranking = std::move(*order);
+      out.ranking = Ranking(*order);
       out.multiplicity = b.multiplicity;
       merged.ballots.push_back(std::move(out));
     } else {
@@ -519,7 +520,7 @@ std::string WritePreflib(const Election& election, std::string_view file_name) {
     out += std::to_string(b.multiplicity);
     out += ':';
     bool first = true;
-    for (const auto& group : b.ranking) {
+    for (const std::span<const int> group : b.ranking.groups()) {
       out += first ? " " : ",";
       first = false;
       if (group.size() > 1) out += '{';

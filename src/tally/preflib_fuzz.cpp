@@ -5,6 +5,7 @@
 #include <cstddef>
 #include <cstdint>
 #include <map>
+#include <span>
 #include <string_view>
 #include <vector>
 
@@ -18,8 +19,11 @@ using coproduce::tally::Election;
 std::map<std::vector<std::vector<int>>, int64_t> Votes(const Election& e) {
   std::map<std::vector<std::vector<int>>, int64_t> votes;
   for (const auto& b : e.ballots) {
-    auto order = b.ranking;
-    for (auto& group : order) std::sort(group.begin(), group.end());
+    std::vector<std::vector<int>> order;
+    for (const std::span<const int> group : b.ranking.groups()) {
+      order.emplace_back(group.begin(), group.end());
+      std::sort(order.back().begin(), order.back().end());
+    }
     votes[order] += b.multiplicity;
   }
   return votes;

@@ -29,9 +29,9 @@ const char kSmall[] = R"(# FILE NAME: small.soi
 1: 3,1
 )";
 
-Ballot Ranked(std::vector<std::vector<int>> ranking, int64_t multiplicity = 1) {
+Ballot Ranked(const std::vector<std::vector<int>>& ranking, int64_t multiplicity = 1) {
   Ballot b;
-  b.ranking = std::move(ranking);
+  b.ranking = Ranking(ranking);
   b.multiplicity = multiplicity;
   return b;
 }
@@ -67,22 +67,22 @@ TEST(Preflib, ReadsHeaderNamesAndCounts) {
   EXPECT_EQ(e.candidates, (std::vector<std::string>{"Ann", "Bo", "Cy"}));
   ASSERT_EQ(e.ballots.size(), 3u);
   EXPECT_EQ(e.ballots[0].multiplicity, 3);
-  EXPECT_EQ(e.ballots[0].ranking, (std::vector<std::vector<int>>{{0}, {1}, {2}}));
-  EXPECT_EQ(e.ballots[1].ranking, (std::vector<std::vector<int>>{{1}}));
-  EXPECT_EQ(e.ballots[2].ranking, (std::vector<std::vector<int>>{{2}, {0}}));
+  EXPECT_EQ(e.ballots[0].ranking, (Ranking{{0}, {1}, {2}}));
+  EXPECT_EQ(e.ballots[1].ranking, (Ranking{{1}}));
+  EXPECT_EQ(e.ballots[2].ranking, (Ranking{{2}, {0}}));
 }
 
 TEST(Preflib, ReadsTiesInToc) {
   const Election e = ReadOk(Header("toc", 4, "5") + "3: 2,{1, 4},3\n2: {1,2,3,4}\n", "x.toc");
-  EXPECT_EQ(e.ballots[0].ranking, (std::vector<std::vector<int>>{{1}, {0, 3}, {2}}));
-  EXPECT_EQ(e.ballots[1].ranking, (std::vector<std::vector<int>>{{0, 1, 2, 3}}));
+  EXPECT_EQ(e.ballots[0].ranking, (Ranking{{1}, {0, 3}, {2}}));
+  EXPECT_EQ(e.ballots[1].ranking, (Ranking{{0, 1, 2, 3}}));
 }
 
 TEST(Preflib, AcceptsCrlfBomBlankLinesAndSpaces) {
   const Election e =
       ReadOk("\xEF\xBB\xBF" + Header("soi", 2, "3") + "\r\n  2 :  1 , 2\r\n\r\n1:\r\n");
   ASSERT_EQ(e.ballots.size(), 2u);
-  EXPECT_EQ(e.ballots[0].ranking, (std::vector<std::vector<int>>{{0}, {1}}));
+  EXPECT_EQ(e.ballots[0].ranking, (Ranking{{0}, {1}}));
   EXPECT_TRUE(e.ballots[1].ranking.empty());  // a blank ballot
 }
 
@@ -92,7 +92,7 @@ TEST(Preflib, ReadsEverySpellingOfAnOrderAlike) {
       ReadOk(Header("soi", 3, "9") + "2: 3,1\n2 :3 , 1\n1:\t{3},01\n1:3,1\n\t1: 3,1 \n2:\n");
   ASSERT_EQ(e.ballots.size(), 6u);
   for (std::size_t i = 0; i < 5; ++i) {
-    EXPECT_EQ(e.ballots[i].ranking, (std::vector<std::vector<int>>{{2}, {0}})) << "line " << i;
+    EXPECT_EQ(e.ballots[i].ranking, (Ranking{{2}, {0}})) << "line " << i;
   }
   EXPECT_EQ(e.ballots[1].multiplicity, 2);
   EXPECT_EQ(e.ballots[4].multiplicity, 1);
@@ -307,8 +307,8 @@ TEST_F(PreflibConformance, RealFilesRoundTripThroughTheWriter) {
     const Election& back = std::get<Election>(r);
     EXPECT_EQ(back.candidates, e.candidates);
     ASSERT_EQ(back.ballots.size(), e.ballots.size()) << file;  // PrefLib lines are unique orders
-    std::map<std::vector<std::vector<int>>, int64_t> a;
-    std::map<std::vector<std::vector<int>>, int64_t> b;
+    std::map<Ranking, int64_t> a;
+    std::map<Ranking, int64_t> b;
     for (const Ballot& x : e.ballots) a[x.ranking] += x.multiplicity;
     for (const Ballot& x : back.ballots) b[x.ranking] += x.multiplicity;
     EXPECT_EQ(a, b) << file;

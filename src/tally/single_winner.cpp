@@ -44,7 +44,7 @@ nlohmann::json BallotTally::ToJson() const {
 bool RankPositions(const Ballot& ballot, int candidates, std::vector<int>& position) {
   position.assign(static_cast<std::size_t>(candidates), candidates);
   int group_index = 0;
-  for (const std::vector<int>& group : ballot.ranking) {
+  for (const std::span<const int> group : ballot.ranking.groups()) {
     if (group.empty()) continue;
     for (const int c : group) {
       if (c < 0 || c >= candidates || position[c] != candidates) return false;

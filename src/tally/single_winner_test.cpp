@@ -11,9 +11,9 @@ namespace {
 
 using CountFn = Result (*)(const Election&, const BallotWeights&, const CountOptions&, Lot&);
 
-Ballot Ranked(std::vector<std::vector<int>> ranking, int64_t multiplicity = 1) {
+Ballot Ranked(const std::vector<std::vector<int>>& ranking, int64_t multiplicity = 1) {
   Ballot b;
-  b.ranking = std::move(ranking);
+  b.ranking = Ranking(ranking);
   b.multiplicity = multiplicity;
   return b;
 }
@@ -50,14 +50,16 @@ Election RandomRanked(std::mt19937_64& rng, int m, int ballots, bool ties) {
     std::iota(order.begin(), order.end(), 0);
     std::shuffle(order.begin(), order.end(), rng);
     const int length = static_cast<int>(rng() % static_cast<uint64_t>(m + 1));
-    Ballot b;
+    std::vector<std::vector<int>> groups;
     for (int k = 0; k < length; ++k) {
-      if (ties && !b.ranking.empty() && rng() % 3 == 0) {
-        b.ranking.back().push_back(order[k]);
+      if (ties && !groups.empty() && rng() % 3 == 0) {
+        groups.back().push_back(order[k]);
       } else {
-        b.ranking.push_back({order[k]});
+        groups.push_back({order[k]});
       }
     }
+    Ballot b;
+    b.ranking = Ranking(groups);
     b.multiplicity = 1 + static_cast<int64_t>(rng() % 4);
     e.ballots.push_back(std::move(b));
   }
@@ -204,9 +206,13 @@ TEST(Condorcet, PairwiseMatrixMatchesCountingEachPair) {
     weights.weighting = Weighting::kGiven;
     for (Ballot& b : e.ballots) {
       const uint64_t roll = rng() % 50;
-      if (roll == 0) b.ranking.push_back({m});  // unknown candidate
-      if (roll == 1 && !b.ranking.empty()) b.ranking.push_back({b.ranking.front().front()});
-      if (roll == 2) b.ranking.insert(b.ranking.begin(), std::vector<int>{});
+      std::vector<std::vector<int>> groups;
+      for (const std::span<const int> group : b.ranking.groups())
+        groups.emplace_back(group.begin(), group.end());
+      if (roll == 0) groups.push_back({m});  // unknown candidate
+      if (roll == 1 && !groups.empty()) groups.push_back({groups.front().front()});
+      if (roll == 2) groups.insert(groups.begin(), std::vector<int>{});
+      b.ranking = Ranking(groups);
       b.multiplicity = static_cast<int64_t>(rng() % 4);
       weights.units.push_back(units[rng() % units.size()]);
     }
@@ -390,7 +396,7 @@ TEST(InstantRunoff, TransfersMatchARecountOfEveryRound) {
       for (const Ballot& b : e.ballots) {
         int held = 0;
         int holder = -1;
-        for (const auto& group : b.ranking) {
+        for (const std::span<const int> group : b.ranking.groups()) {
           for (const int c : group) {
             if (continuing[c]) {
               ++held;

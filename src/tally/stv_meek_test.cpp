@@ -13,9 +13,9 @@
 namespace coproduce::tally {
 namespace {
 
-Ballot MakeBallot(std::vector<std::vector<int>> ranking, int64_t multiplicity) {
+Ballot MakeBallot(const std::vector<std::vector<int>>& ranking, int64_t multiplicity) {
   Ballot ballot;
-  ballot.ranking = std::move(ranking);
+  ballot.ranking = Ranking(ranking);
   ballot.multiplicity = multiplicity;
   return ballot;
 }
@@ -39,11 +39,13 @@ Election ReadSoi(const std::filesystem::path& path, int seats) {
     Ballot& ballot = e.ballots.emplace_back();
     const std::size_t colon = line.find(':');
     ballot.multiplicity = std::stoll(line.substr(0, colon));
+    std::vector<int> order;
     for (std::size_t at = colon + 1; at < line.size();) {
       std::size_t used = 0;
-      ballot.ranking.push_back({std::stoi(line.substr(at), &used) - 1});
+      order.push_back(std::stoi(line.substr(at), &used) - 1);
       at += used + 1;  // past the comma
     }
+    ballot.ranking = Ranking::Strict(order);
   }
   return e;
 }

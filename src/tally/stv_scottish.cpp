@@ -362,7 +362,7 @@ PaperPaths MergeIdenticalPapers(const Election& election) {
     }
     if (ballot.multiplicity == 0) continue;
     const std::size_t begin = out.preferences.size();
-    for (const std::vector<int>& group : ballot.ranking) {
+    for (const std::span<const int> group : ballot.ranking.groups()) {
       if (group.size() != 1 || group[0] < 0 || group[0] >= candidates) break;
       out.preferences.push_back(group[0]);
     }

@@ -19,9 +19,9 @@
 namespace coproduce::tally {
 namespace {
 
-Ballot MakeBallot(std::vector<std::vector<int>> ranking, int64_t multiplicity) {
+Ballot MakeBallot(const std::vector<std::vector<int>>& ranking, int64_t multiplicity) {
   Ballot ballot;
-  ballot.ranking = std::move(ranking);
+  ballot.ranking = Ranking(ranking);
   ballot.multiplicity = multiplicity;
   return ballot;
 }

@@ -157,7 +157,11 @@ BallotWeights WeighBallots(const Election& election, Weighting weighting,
     voters_of[i] = std::max<int64_t>(0, election.ballots[i].multiplicity);
 
   std::vector<Ratio> classes(1);  // classes[0] is weight 1
-  std::vector<uint32_t> class_of(n, 0);
+  // Every ballot's class; left empty when all are in class 0, which spares a pass over n.
+  std::vector<uint32_t> class_of(weighting == Weighting::kPerson ? 0 : n, 0);
+  const auto class_index = [&](std::size_t i) -> uint32_t {
+    return class_of.empty() ? 0 : class_of[i];
+  };
   switch (weighting) {
     case Weighting::kPerson:
       break;
@@ -203,7 +207,7 @@ BallotWeights WeighBallots(const Election& election, Weighting weighting,
   }
   std::vector<bool> used(classes.size(), false);
   for (std::size_t i = 0; i < n; ++i) {
-    if (voters_of[i] > 0) used[class_of[i]] = true;
+    if (voters_of[i] > 0) used[class_index(i)] = true;
   }
 
   BallotWeights out;
@@ -233,7 +237,7 @@ BallotWeights WeighBallots(const Election& election, Weighting weighting,
   int64_t total = 0;
   for (std::size_t i = 0; i < n && fits; ++i) {
     int64_t u = 0;
-    if (__builtin_mul_overflow(voters_of[i], factor[class_of[i]], &u) ||
+    if (__builtin_mul_overflow(voters_of[i], factor[class_index(i)], &u) ||
         __builtin_add_overflow(total, u, &total) || total > kMaxTotalUnits) {
       fits = false;
       break;
@@ -250,7 +254,7 @@ BallotWeights WeighBallots(const Election& election, Weighting weighting,
   std::vector<long double> real(n, 0.0L);
   long double real_total = 0.0L;
   for (std::size_t i = 0; i < n; ++i) {
-    const Ratio& r = classes[class_of[i]];
+    const Ratio& r = classes[class_index(i)];
     real[i] = static_cast<long double>(voters_of[i]) * static_cast<long double>(r.numerator) /
               static_cast<long double>(r.denominator);
     real_total += real[i];
