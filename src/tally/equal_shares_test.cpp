@@ -229,7 +229,7 @@ TEST(EqualShares, VoterGroupsAddUpToTheRoundsAndGroupingDoesNotMatter) {
         approved.push_back(j);
         if (cumulative) ballot.scores[j] = pick(1, 3);
       }
-      if (!cumulative) ballot.ranking = {approved};
+      if (!cumulative) ballot.ranking = Ranking::OneGroup(approved);
       instance.ballots.push_back(ballot);
       Ballot one = ballot;
       one.multiplicity = 1;
