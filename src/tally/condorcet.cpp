@@ -100,34 +100,31 @@ class PairCounter final {
     // Counted in locals: the stores into ends_ could otherwise alias members.
     std::size_t ranked = 0;
     std::size_t groups = 0;
+    // Records candidate c in group `group`; false for a candidate out of range or seen already.
+    const auto place = [&](int c, std::size_t group) {
+      if (c < 0 || c >= m_ || Ranked(c)) return false;
+      if (by_vector_) {
+        position_[c / kLanes][c % kLanes] = static_cast<Lane>(group);
+      } else {
+        seen_[c] = stamp_;
+      }
+      order_[ranked++] = c;
+      return true;
+    };
     if (ballot.ranking.strict()) {
       // Each candidate its own group: no ends to look up.
       for (const int c : ballot.ranking.candidates()) {
-        if (c < 0 || c >= m_ || Ranked(c)) return false;
-        if (by_vector_) {
-          position_[c / kLanes][c % kLanes] = static_cast<Lane>(ranked);
-        } else {
-          seen_[c] = stamp_;
-        }
-        order_[ranked++] = c;
+        if (!place(c, ranked)) return false;
         ends_[groups++] = ranked;
       }
-      ranked_ = ranked;
-      groups_ = groups;
-      return true;
-    }
-    for (const std::span<const int> group : ballot.ranking.groups()) {
-      if (group.empty()) continue;
-      for (const int c : group) {
-        if (c < 0 || c >= m_ || Ranked(c)) return false;
-        if (by_vector_) {
-          position_[c / kLanes][c % kLanes] = static_cast<Lane>(groups);
-        } else {
-          seen_[c] = stamp_;
+    } else {
+      for (const std::span<const int> group : ballot.ranking.groups()) {
+        if (group.empty()) continue;
+        for (const int c : group) {
+          if (!place(c, groups)) return false;
         }
-        order_[ranked++] = c;
+        ends_[groups++] = ranked;
       }
-      ends_[groups++] = ranked;
     }
     ranked_ = ranked;
     groups_ = groups;

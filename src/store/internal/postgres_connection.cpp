@@ -20,9 +20,13 @@
 #include <vector>
 
 #include "store/connection.hpp"
+#include "store/internal/statements.hpp"
 
 namespace coproduce::db {
 namespace {
+
+using internal::Excerpt;
+using internal::SqlHash;
 
 // Type oids from PostgreSQL's catalog (pg_type.dat); stable across versions.
 constexpr Oid kBool = 16;
@@ -42,17 +46,6 @@ struct ResultClearer {
   void operator()(PGresult* result) const { PQclear(result); }
 };
 using Result = std::unique_ptr<PGresult, ResultClearer>;
-
-struct SqlHash {
-  using is_transparent = void;
-  std::size_t operator()(std::string_view sql) const { return std::hash<std::string_view>{}(sql); }
-};
-
-std::string Excerpt(std::string_view sql) {
-  constexpr std::size_t kLongest = 200;
-  if (sql.size() <= kLongest) return std::string(sql);
-  return std::string(sql.substr(0, kLongest)) + "...";
-}
 
 // SQLSTATE classes: 23 integrity constraint violation; 40001 serialization failure and 40P01
 // deadlock, which a retry of the whole transaction resolves, as SQLite's busy does.

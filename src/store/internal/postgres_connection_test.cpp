@@ -15,6 +15,7 @@
 #include "store/connection.hpp"
 #include "store/migrations.hpp"
 #include "store/notifications.hpp"
+#include "store/testing/failures.hpp"
 #include "store/testing/test_postgres.hpp"
 
 namespace coproduce::db {
@@ -23,16 +24,7 @@ namespace {
 using testing::TestPostgresAddress;
 using testing::TestSchema;
 
-template <typename Statement>
-Error::Kind KindOfFailure(Statement statement) {
-  try {
-    statement();
-  } catch (const Error& error) {
-    return error.kind();
-  }
-  ADD_FAILURE() << "the statement did not fail";
-  return Error::Kind::kOther;
-}
+using testing::KindOfFailure;
 
 class PostgresConnectionTest : public ::testing::Test {
  protected:

@@ -19,9 +19,13 @@
 #include <vector>
 
 #include "store/connection.hpp"
+#include "store/internal/statements.hpp"
 
 namespace coproduce::db {
 namespace {
+
+using internal::Excerpt;
+using internal::SqlHash;
 
 struct DatabaseCloser {
   void operator()(sqlite3* db) const { sqlite3_close_v2(db); }
@@ -33,12 +37,6 @@ struct StatementFinalizer {
 };
 using Statement = std::unique_ptr<sqlite3_stmt, StatementFinalizer>;
 
-// Lets the statement cache be searched with a string_view without building a string.
-struct SqlHash {
-  using is_transparent = void;
-  std::size_t operator()(std::string_view sql) const { return std::hash<std::string_view>{}(sql); }
-};
-
 Error::Kind KindOf(int code) {
   switch (code & 0xff) {
     case SQLITE_CONSTRAINT:
@@ -49,13 +47,6 @@ Error::Kind KindOf(int code) {
     default:
       return Error::Kind::kOther;
   }
-}
-
-// Keeps error messages readable when the statement is a long script.
-std::string Excerpt(std::string_view sql) {
-  constexpr std::size_t kLongest = 200;
-  if (sql.size() <= kLongest) return std::string(sql);
-  return std::string(sql.substr(0, kLongest)) + "...";
 }
 
 [[noreturn]] void Fail(int code, std::string_view message, std::string_view sql) {

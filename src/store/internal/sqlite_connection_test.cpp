@@ -9,23 +9,14 @@
 
 #include "store/connection.hpp"
 #include "store/internal/temp_directory.hpp"
+#include "store/testing/failures.hpp"
 
 namespace coproduce::db {
 namespace {
 
 using internal::TempDirectory;
 
-// Runs a statement that must fail and returns the Error's kind.
-template <typename Statement>
-Error::Kind KindOfFailure(Statement statement) {
-  try {
-    statement();
-  } catch (const Error& error) {
-    return error.kind();
-  }
-  ADD_FAILURE() << "the statement did not fail";
-  return Error::Kind::kOther;
-}
+using testing::KindOfFailure;
 
 class SqliteConnectionTest : public ::testing::Test {
  protected:
