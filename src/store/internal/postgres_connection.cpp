@@ -100,6 +100,9 @@ Value ToValue(const PGresult* result, int row, int column) {
   return std::string(text);
 }
 
+// Notices (such as "relation already exists, skipping") are not errors; keep them off stderr.
+void IgnoreNotice(void* /*unused*/, const char* /*message*/) {}
+
 class PostgresConnection final : public Connection {
  public:
   explicit PostgresConnection(Handle connection) : connection_(std::move(connection)) {}
@@ -182,15 +185,25 @@ class PostgresConnection final : public Connection {
     if (status == PGRES_COMMAND_OK || status == PGRES_TUPLES_OK) return result;
     const std::string message = result ? Trimmed(PQresultErrorMessage(result.get()))
                                        : Trimmed(PQerrorMessage(connection_.get()));
-    throw Error(KindOf(result.get()),
-                "The database could not run \"" + Excerpt(sql) + "\": " + message + ".");
+    const std::string what =
+        "The database could not run \"" + Excerpt(sql) + "\": " + message + ".";
+    if (PQstatus(connection_.get()) == CONNECTION_BAD) {
+      // The server closed the connection (a restart, a failover, an administrator). Connect
+      // again now, so that the pooled connection is good for the next user; the work in hand
+      // was lost with the old session, so it fails as busy and RetryOnBusy runs it again.
+      PQreset(connection_.get());
+      statements_.clear();  // prepared statements belonged to the old session
+      if (PQstatus(connection_.get()) == CONNECTION_OK) {
+        PQsetNoticeProcessor(connection_.get(), IgnoreNotice, nullptr);
+        throw Error(Error::Kind::kBusy, what + " The connection was made again.");
+      }
+    }
+    throw Error(KindOf(result.get()), what);
   }
 
   Handle connection_;
   std::unordered_map<std::string, std::string, SqlHash, std::equal_to<>> statements_;
 };
-
-void IgnoreNotice(void* /*unused*/, const char* /*message*/) {}
 
 }  // namespace
 
@@ -200,7 +213,6 @@ std::unique_ptr<Connection> OpenPostgres(const std::string& address) {
     const std::string why = connection ? Trimmed(PQerrorMessage(connection.get())) : "no memory";
     throw Error(Error::Kind::kOther, "Could not connect to PostgreSQL: " + why + ".");
   }
-  // Notices (such as "relation already exists, skipping") are not errors; keep them off stderr.
   PQsetNoticeProcessor(connection.get(), IgnoreNotice, nullptr);
   auto out = std::make_unique<PostgresConnection>(std::move(connection));
   out->ExecuteScript("SET client_encoding = 'UTF8'; SET TIME ZONE 'UTC'");

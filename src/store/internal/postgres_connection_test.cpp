@@ -10,6 +10,7 @@
 #include <mutex>
 #include <optional>
 #include <string>
+#include <thread>
 #include <vector>
 
 #include "store/connection.hpp"
@@ -145,6 +146,30 @@ TEST_F(PostgresConnectionTest, ConflictingSerializableTransactionsAreBusy) {
   EXPECT_EQ(KindOfFailure([&] { other->Commit(); }), Error::Kind::kBusy);
   if (other->InTransaction()) other->Rollback();
   EXPECT_EQ(db_->Query("SELECT COUNT(*) FROM things")[0].Int(0), 2);
+}
+
+TEST_F(PostgresConnectionTest, ADroppedConnectionIsMadeAgainAndTheWorkRetried) {
+  EXPECT_EQ(db_->Query("SELECT 1")[0].Int(0), 1);  // prepared on the first session
+  const int64_t pid = db_->Query("SELECT pg_backend_pid()")[0].Int(0);
+  auto admin = Open(schema_->address());
+  ASSERT_EQ(admin->Query("SELECT pg_terminate_backend($1)", {pid})[0].Int(0), 1);
+  for (int i = 0; i < 100; ++i) {  // until the server has ended that session
+    if (admin->Query("SELECT COUNT(*) FROM pg_stat_activity WHERE pid = $1", {pid})[0].Int(0) ==
+        0) {
+      break;
+    }
+    std::this_thread::sleep_for(std::chrono::milliseconds(50));
+  }
+  // The next statement finds the connection gone: it fails as busy, having connected again,
+  // and a retry of the work succeeds on the new session (its statements prepared anew).
+  int runs = 0;
+  const int64_t one = RetryOnBusy([&] {
+    ++runs;
+    return db_->Query("SELECT 1")[0].Int(0);
+  });
+  EXPECT_EQ(one, 1);
+  EXPECT_EQ(runs, 2);
+  EXPECT_NE(db_->Query("SELECT pg_backend_pid()")[0].Int(0), pid);
 }
 
 TEST_F(PostgresConnectionTest, StatementsArePreparedOncePerConnection) {
