@@ -1,6 +1,5 @@
 // The coproduce command: serve the web application, apply migrations, seed the demo,
 // administer an installation from the shell, and count ballot files.
-#include <charconv>
 #include <chrono>
 #include <cstdlib>
 #include <filesystem>
@@ -16,6 +15,7 @@
 #include "domain/demo.hpp"
 #include "domain/partnerships.hpp"
 #include "domain/security.hpp"
+#include "domain/validation.hpp"
 #include "http/server.hpp"
 #include "store/copy.hpp"
 #include "store/migrations.hpp"
@@ -154,11 +154,12 @@ constexpr const char* kVoteChannel = "coproduce_votes";
 bool ParseVoteChange(std::string_view payload, int64_t& partnership, int64_t& vote) {
   const auto colon = payload.find(':');
   if (colon == std::string_view::npos) return false;
-  const auto number = [](std::string_view text, int64_t& out) {
-    const auto [end, error] = std::from_chars(text.data(), text.data() + text.size(), out);
-    return error == std::errc() && end == text.data() + text.size();
-  };
-  return number(payload.substr(0, colon), partnership) && number(payload.substr(colon + 1), vote);
+  const auto p = domain::ParseId(payload.substr(0, colon));
+  const auto v = domain::ParseId(payload.substr(colon + 1));
+  if (!p || !v) return false;
+  partnership = *p;
+  vote = *v;
+  return true;
 }
 
 int Serve(const std::string& host, int port, const std::string& data_dir, std::string base_url,
