@@ -10,6 +10,7 @@
 #include <spdlog/spdlog.h>
 #include <CLI/CLI.hpp>
 
+#include "cli/opinion_command.hpp"
 #include "cli/tally_command.hpp"
 #include "domain/accounts.hpp"
 #include "domain/demo.hpp"
@@ -303,6 +304,8 @@ int main(int argc, char** argv) {
 
   cli::TallyArgs tally_args;
   CLI::App* tally = cli::AddTallyCommand(cli, tally_args);
+  cli::OpinionArgs opinion_args;
+  CLI::App* opinion = cli::AddOpinionCommand(cli, opinion_args);
 
   try {
     cli.parse(argc, argv);
@@ -311,6 +314,7 @@ int main(int argc, char** argv) {
     return cli.exit(e) == 0 ? 0 : 2;
   }
   if (*tally) return cli::RunTally(tally_args);
+  if (*opinion) return cli::RunOpinion(opinion_args);
   try {
     domain::InitSecurity();
     if (*serve) return Serve(host, port, data_dir, base_url, trust_proxy, quiet);

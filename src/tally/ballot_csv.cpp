@@ -6,18 +6,12 @@
 #include <set>
 #include <utility>
 
+#include "tally/csv_records.hpp"
+
 namespace coproduce::tally {
 namespace {
 
 constexpr int kMaxSeats = 1'000'000;
-
-bool IsBlank(char c) { return c == ' ' || c == '\t'; }
-
-std::string_view Trim(std::string_view s) {
-  while (!s.empty() && (IsBlank(s.front()) || s.front() == '\r')) s.remove_prefix(1);
-  while (!s.empty() && (IsBlank(s.back()) || s.back() == '\r')) s.remove_suffix(1);
-  return s;
-}
 
 std::optional<int64_t> WholeNumber(std::string_view s) {
   int64_t v = 0;
@@ -31,77 +25,6 @@ std::string Quote(std::string_view s) {
   if (s.size() > kShown) return "\"" + std::string(s.substr(0, kShown)) + "...\"";
   return "\"" + std::string(s) + "\"";
 }
-
-// RFC 4180 records over a text, one at a time.
-class Records {
- public:
-  Records(std::string_view text, std::size_t pos, int line) : text_(text), pos_(pos), line_(line) {}
-
-  bool done() const { return pos_ >= text_.size(); }
-  int line() const { return line_; }
-
-  // The next record's cells; false with `error` set if it is malformed. `start` is the line
-  // the record starts on.
-  bool Next(std::vector<std::string>& cells, int& start, std::string& error) {
-    cells.clear();
-    start = line_;
-    while (true) {
-      std::string cell;
-      if (pos_ < text_.size() && text_[pos_] == '"') {
-        ++pos_;
-        while (true) {
-          if (pos_ >= text_.size()) {
-            error = "A quoted field is not closed: a '\"' is missing.";
-            return false;
-          }
-          const char c = text_[pos_++];
-          if (c == '\n') ++line_;
-          if (c != '"') {
-            cell += c;
-            continue;
-          }
-          if (pos_ < text_.size() && text_[pos_] == '"') {
-            cell += '"';
-            ++pos_;
-            continue;
-          }
-          break;
-        }
-        while (pos_ < text_.size() && IsBlank(text_[pos_])) ++pos_;
-        if (pos_ < text_.size() && text_[pos_] != ',' && text_[pos_] != '\n' &&
-            !(text_[pos_] == '\r' && pos_ + 1 < text_.size() && text_[pos_ + 1] == '\n')) {
-          error = "Text follows a closing quote. Quote the whole field, doubling quotes inside.";
-          return false;
-        }
-      } else {
-        const std::size_t begin = pos_;
-        while (pos_ < text_.size() && text_[pos_] != ',' && text_[pos_] != '\n') {
-          if (text_[pos_] == '"') {
-            error = "A '\"' is inside an unquoted field. Quote the field and double the quote.";
-            return false;
-          }
-          ++pos_;
-        }
-        cell = std::string(Trim(text_.substr(begin, pos_ - begin)));
-      }
-      cells.push_back(std::move(cell));
-      if (pos_ < text_.size() && text_[pos_] == '\r') ++pos_;
-      if (pos_ >= text_.size()) return true;
-      if (text_[pos_] == ',') {
-        ++pos_;
-        continue;
-      }
-      ++pos_;  // '\n'
-      ++line_;
-      return true;
-    }
-  }
-
- private:
-  std::string_view text_;
-  std::size_t pos_;
-  int line_;
-};
 
 bool NeedsQuotes(std::string_view s) {
   if (s.empty()) return false;
@@ -198,7 +121,7 @@ std::variant<BallotCsv, ParseError> ReadBallotCsv(std::string_view text,
   if (pos >= text.size())
     return fail(line, "The header row 'voter,sector,organisation,...' is missing.");
 
-  Records records(text, pos, line);
+  CsvRecords records(text, pos, line);
   std::vector<std::string> cells;
   int start = 0;
   std::string error;

@@ -1,0 +1,36 @@
+// RFC 4180 records over a text, one at a time: fields may be quoted with '"', a quote inside
+// doubled (""); quoted fields may span lines; line endings LF or CRLF; unquoted fields are
+// trimmed of spaces and tabs. Shared by the CSV readers of both engines.
+#pragma once
+
+#include <cstddef>
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace coproduce::tally {
+
+bool IsBlank(char c);
+// Without leading and trailing spaces, tabs and carriage returns.
+std::string_view Trim(std::string_view s);
+
+class CsvRecords final {
+ public:
+  // Reads `text` from byte `pos`, which is on line `line` (1-based).
+  CsvRecords(std::string_view text, std::size_t pos, int line)
+      : text_(text), pos_(pos), line_(line) {}
+
+  bool done() const { return pos_ >= text_.size(); }
+  int line() const { return line_; }
+
+  // The next record's cells; false with `error` set (a sentence) if it is malformed.
+  // `start` is the line the record starts on.
+  bool Next(std::vector<std::string>& cells, int& start, std::string& error);
+
+ private:
+  std::string_view text_;
+  std::size_t pos_;
+  int line_;
+};
+
+}  // namespace coproduce::tally
