@@ -127,6 +127,16 @@ App::App(AppConfig config, db::Pool& pool)
         spdlog::error("Live results of vote {} failed: {}", vote, e.what());
       }
     });
+    // The same debouncing for maps: many votes in a burst cost one update and one event.
+    live_maps_ = std::make_unique<LiveResults>([this](int64_t, int64_t conversation) {
+      try {
+        db::Pool::Lease db = pool_.Acquire();
+        config_.events->Publish(ConversationTopic(conversation),
+                                opinion_maps_.Sync(*db, conversation));
+      } catch (const std::exception& e) {
+        spdlog::error("The live map of conversation {} failed: {}", conversation, e.what());
+      }
+    });
   }
 }
 
@@ -190,6 +200,22 @@ void App::VoteChanged(int64_t partnership_id, int64_t vote_id) {
     }
   }
   RecountLive(partnership_id, vote_id);
+}
+
+void App::ConversationChanged(int64_t conversation_id) {
+  if (config_.announce_conversation_change) {
+    try {
+      config_.announce_conversation_change(conversation_id);
+      return;  // this process hears its own announcement too
+    } catch (const std::exception& e) {
+      spdlog::error("Announcing a change to conversation {} failed: {}", conversation_id, e.what());
+    }
+  }
+  RefreshLiveMap(conversation_id);
+}
+
+void App::RefreshLiveMap(int64_t conversation_id) {
+  if (live_maps_) live_maps_->Changed(0, conversation_id);
 }
 
 void App::RecountLive(int64_t partnership_id, int64_t vote_id) {
