@@ -113,6 +113,7 @@ App::App(AppConfig config, db::Pool& pool)
   AddSolutionRoutes(*this);
   AddVoteRoutes(*this);
   AddSessionRoutes(*this);
+  AddConversationRoutes(*this);
   if (config_.ballot_connection) {
     ballot_box_ = std::make_unique<BallotBox>(config_.ballot_connection());
   }

@@ -144,5 +144,6 @@ void AddIssueRoutes(App& app);
 void AddSolutionRoutes(App& app);
 void AddVoteRoutes(App& app);
 void AddSessionRoutes(App& app);
+void AddConversationRoutes(App& app);
 
 }  // namespace coproduce::web
