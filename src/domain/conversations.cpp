@@ -359,6 +359,26 @@ std::vector<StoredStatementVote> ListStatementVotes(db::Connection& db, int64_t 
   return out;
 }
 
+std::vector<StoredStatementVote> ListVotesOn(db::Connection& db, int64_t conversation_id,
+                                             const std::vector<int64_t>& statement_ids) {
+  std::vector<StoredStatementVote> out;
+  if (statement_ids.empty()) return out;
+  std::string placeholders;
+  std::vector<db::Value> params{conversation_id};
+  for (int64_t id : statement_ids) {
+    params.emplace_back(id);
+    placeholders += (placeholders.empty() ? "$" : ", $") + std::to_string(params.size());
+  }
+  for (const db::Row& r :
+       db.Query("SELECT id, person_id, statement_id, vote, voted_at FROM statement_votes WHERE "
+                "conversation_id = $1 AND statement_id IN (" +
+                    placeholders + ") ORDER BY id",
+                params)) {
+    out.push_back({r.Int(0), r.Int(1), r.Int(2), static_cast<StatementVote>(r.Int(3)), r.Int(4)});
+  }
+  return out;
+}
+
 std::map<int64_t, StatementVote> VotesOf(db::Connection& db, int64_t conversation_id,
                                          int64_t person_id) {
   std::map<int64_t, StatementVote> out;

@@ -110,6 +110,10 @@ Outcome VoteOnStatement(db::Connection& db, int64_t now, const Actor& actor, int
 // arrived: what the engine replays.
 std::vector<StoredStatementVote> ListStatementVotes(db::Connection& db, int64_t conversation_id,
                                                     int64_t after_id = 0);
+// The current votes on some statements of the conversation (none when `statement_ids` is
+// empty), for tallies that need only those.
+std::vector<StoredStatementVote> ListVotesOn(db::Connection& db, int64_t conversation_id,
+                                             const std::vector<int64_t>& statement_ids);
 // The person's current votes in the conversation, by statement.
 std::map<int64_t, StatementVote> VotesOf(db::Connection& db, int64_t conversation_id,
                                          int64_t person_id);

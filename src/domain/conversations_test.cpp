@@ -150,6 +150,12 @@ TEST_F(ConversationsTest, AChangedVoteReplacesTheFirstAndComesLaterInTime) {
   EXPECT_LT(votes[1].id, votes[2].id);
   ASSERT_EQ(ListStatementVotes(db(), id, votes[1].id).size(), 1u);
 
+  const std::vector<StoredStatementVote> on_first = ListVotesOn(db(), id, {Accepted(id, 0)});
+  ASSERT_EQ(on_first.size(), 2u);
+  EXPECT_EQ(on_first[1].person_id, member_.person_id);
+  EXPECT_EQ(ListVotesOn(db(), id, {Accepted(id, 0), Accepted(id, 1)}).size(), 3u);
+  EXPECT_TRUE(ListVotesOn(db(), id, {}).empty());
+
   const auto mine = VotesOf(db(), id, member_.person_id);
   ASSERT_EQ(mine.size(), 2u);
   EXPECT_EQ(mine.at(Accepted(id, 1)), StatementVote::kPass);

@@ -203,6 +203,19 @@ void App::VoteChanged(int64_t partnership_id, int64_t vote_id) {
   RecountLive(partnership_id, vote_id);
 }
 
+std::string App::KeptFragment(const std::string& key, const std::string& version,
+                              const std::function<std::string()>& render) {
+  {
+    std::lock_guard lock(fragments_mutex_);
+    const auto it = kept_fragments_.find(key);
+    if (it != kept_fragments_.end() && it->second.first == version) return it->second.second;
+  }
+  std::string html = render();
+  std::lock_guard lock(fragments_mutex_);
+  kept_fragments_[key] = {version, html};
+  return html;
+}
+
 void App::ConversationChanged(int64_t conversation_id) {
   if (config_.announce_conversation_change) {
     try {

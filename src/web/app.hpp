@@ -86,6 +86,10 @@ class App final {
   // A vote changed (here or in another process): recount it for this process's listeners.
   void RecountLive(int64_t partnership_id, int64_t vote_id);
 
+  // For handlers: a fragment that depends only on `key` at `version` (a conversation's
+  // report), rendered once however many pages ask for that version.
+  std::string KeptFragment(const std::string& key, const std::string& version,
+                           const std::function<std::string()>& render);
   // For handlers: the opinion maps of conversations (web/opinion_maps.hpp).
   OpinionMaps& opinion_maps() { return opinion_maps_; }
   // For handlers after a vote or a moderation decision in a conversation: its open map and
@@ -122,6 +126,8 @@ class App final {
   std::mutex fragments_mutex_;
   std::map<int64_t, Fragment> fragments_;   // by vote
   std::map<int64_t, Data> closed_results_;  // by vote; guarded by fragments_mutex_
+  // key -> (version, html); guarded by fragments_mutex_
+  std::map<std::string, std::pair<std::string, std::string>> kept_fragments_;
   // Recounts and renders, and keeps the result for LiveFragment.
   std::optional<std::string> RenderLiveFragment(db::Connection& db, int64_t partnership_id,
                                                 int64_t vote_id);

@@ -275,7 +275,10 @@ Data ReportData(const Context& ctx, const domain::Conversation& conversation,
   data.set("sector_span", std::to_string(included.size()));
   // Current votes per statement and sector: [statement][sector] = {agrees, disagrees, answered}.
   std::map<int64_t, std::map<domain::Sector, std::array<int64_t, 3>>> tally;
-  for (const domain::StoredStatementVote& v : domain::ListStatementVotes(ctx.db, conversation.id)) {
+  std::vector<int64_t> shown = reading.sectors->agreed_by_all;
+  shown.insert(shown.end(), reading.sectors->disagreed_by_all.begin(),
+               reading.sectors->disagreed_by_all.end());
+  for (const domain::StoredStatementVote& v : domain::ListVotesOn(ctx.db, conversation.id, shown)) {
     const auto sector = sector_of.find(v.person_id);
     if (sector == sector_of.end()) continue;
     std::array<int64_t, 3>& t = tally[v.statement_id][sector->second];
@@ -366,15 +369,15 @@ http::Response ConversationPage(App& app, Context& ctx, const domain::Conversati
   data.set("not_member", ctx.user && !takes_part && conversation.open);
   if (takes_part && conversation.open) {
     data.set("can_take_part", true);
-    const MapReading reading = app.opinion_maps().Read(ctx.db, ctx.partnership->id, conversation.id,
-                                                       ctx.actor.person_id, 5, false);
+    const std::vector<int64_t> offered =
+        app.opinion_maps().Next(ctx.db, conversation.id, ctx.actor.person_id, 5);
     const auto mine = domain::VotesOf(ctx.db, conversation.id, ctx.actor.person_id);
     std::map<int64_t, std::string> open_bodies;
     for (const domain::Statement& s : accepted) {
       if (!mine.contains(s.id)) open_bodies.emplace(s.id, s.body);
     }
     std::optional<int64_t> next;
-    for (int64_t id : reading.next) {
+    for (int64_t id : offered) {
       if (open_bodies.contains(id)) {
         next = id;
         break;
@@ -562,14 +565,24 @@ http::Response MapFragment(App& app, Context& ctx) {
   return Fragment(app.Render("_conversation_map", MapData(ctx, *conversation, reading)));
 }
 
+// The report fragment at the map's version now, rendered once for all who ask for it.
+std::string ReportHtml(App& app, Context& ctx, const domain::Conversation& conversation,
+                       std::string& version) {
+  version = app.opinion_maps().Sync(ctx.db, conversation.id);
+  return app.KeptFragment("report/" + std::to_string(conversation.id), version, [&] {
+    const MapReading reading =
+        app.opinion_maps().Read(ctx.db, ctx.partnership->id, conversation.id, 0, 0, true);
+    return app.Render("_conversation_report", ReportData(ctx, conversation, reading));
+  });
+}
+
 http::Response ReportPage(App& app, Context& ctx) {
   const auto conversation = ConversationInUrl(ctx);
   if (!conversation) return app.Error(ctx, 404);
-  const MapReading reading =
-      app.opinion_maps().Read(ctx.db, ctx.partnership->id, conversation->id, 0, 0, true);
+  std::string version;
   Data data = Heading(ctx, *conversation);
-  data.set("version", reading.version);
-  data.set("fragment", app.Render("_conversation_report", ReportData(ctx, *conversation, reading)));
+  data.set("fragment", ReportHtml(app, ctx, *conversation, version));
+  data.set("version", version);
   return app.Page(ctx, 200, "conversation_report", "Report: " + conversation->question,
                   std::move(data));
 }
@@ -577,9 +590,8 @@ http::Response ReportPage(App& app, Context& ctx) {
 http::Response ReportFragment(App& app, Context& ctx) {
   const auto conversation = ConversationInUrl(ctx);
   if (!conversation) return app.Error(ctx, 404);
-  const MapReading reading =
-      app.opinion_maps().Read(ctx.db, ctx.partnership->id, conversation->id, 0, 0, true);
-  return Fragment(app.Render("_conversation_report", ReportData(ctx, *conversation, reading)));
+  std::string version;
+  return Fragment(ReportHtml(app, ctx, *conversation, version));
 }
 
 // The map's version now, then after each change; pages fetch their fragment when it moves.

@@ -200,6 +200,19 @@ TEST_F(ConversationPagesTest, AVoterSeesThemselvesOnTheMapAndLiveFragmentsAnswer
   EXPECT_EQ(events.event_topic, ConversationTopic(demo_));
 }
 
+TEST_F(ConversationPagesTest, TheReportFollowsEachNewAnswer) {
+  const std::string live = Path(demo_) + "/report/live";
+  EXPECT_TRUE(Contains(client_.Get(live).body, "38 people have given"));
+  EXPECT_TRUE(Contains(client_.Get(live).body, "38 people have given"));  // kept, not redone
+  client_.SignIn(domain::kDemoMemberEmail, domain::kDemoMemberPassword);
+  const std::string statement = Offered(client_.Get(Path(demo_)).body);
+  ASSERT_EQ(
+      client_.Post(Path(demo_) + "/vote", {{"statement", statement}, {"vote", "agree"}}).status,
+      303);
+  EXPECT_TRUE(Contains(client_.Get(live).body, "39 people have given"));
+  EXPECT_TRUE(Contains(client_.Get(Path(demo_) + "/report").body, "39 people have given"));
+}
+
 TEST_F(ConversationPagesTest, AClosedConversationTakesNoAnswers) {
   const int64_t id = Start("First");
   ASSERT_EQ(client_.Post(Path(id) + "/state", {{"state", "closed"}}).status, 303);

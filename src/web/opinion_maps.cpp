@@ -108,6 +108,14 @@ std::string OpinionMaps::Sync(db::Connection& db, int64_t conversation_id) {
   return SyncLocked(entry, db, conversation_id);
 }
 
+std::vector<int64_t> OpinionMaps::Next(db::Connection& db, int64_t conversation_id,
+                                       int64_t person_id, std::size_t limit) {
+  Entry& entry = EntryFor(conversation_id);
+  std::lock_guard lock(entry.mutex);
+  SyncLocked(entry, db, conversation_id);
+  return entry.engine.NextComments(person_id, limit);
+}
+
 MapReading OpinionMaps::Read(db::Connection& db, int64_t partnership_id, int64_t conversation_id,
                              int64_t viewer, std::size_t next_limit, bool with_sectors) {
   Entry& entry = EntryFor(conversation_id);

@@ -53,6 +53,11 @@ class OpinionMaps final {
   // thread (a page handler, the live updater), never an I/O thread.
   std::string Sync(db::Connection& db, int64_t conversation_id);
 
+  // Syncs, then the statements the person has not answered yet, best first (at most
+  // `limit`); cheaper than Read, which copies the whole map.
+  std::vector<int64_t> Next(db::Connection& db, int64_t conversation_id, int64_t person_id,
+                            std::size_t limit);
+
   // Syncs, then reads the map and, for a signed-in viewer (person id, 0 for none), their
   // position and the statements they have not answered yet (at most `next_limit`).
   MapReading Read(db::Connection& db, int64_t partnership_id, int64_t conversation_id,
