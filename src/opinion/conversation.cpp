@@ -122,6 +122,7 @@ struct Conversation::State final {
   void Compute();
   void UpdateInConversation(int columns);
   void RunPca(const std::vector<double>& mean, std::span<const char> pass_column);
+  bool UseGram() const;
   std::vector<Point> Project(std::span<const char> pass_column);
   void ClusterBase(const std::vector<int>& in_rows, const std::vector<Point>& positions);
   std::vector<int> ClusterGroups();
@@ -261,6 +262,23 @@ void Conversation::State::UpdateInConversation(int columns) {
   }
 }
 
+// Both ways give the same components; this picks the cheaper, counting what an iteration
+// costs (measured: about 0.06 ns per Gram entry, 0.3 ns per vote and pass over the votes)
+// and the one-off cost of the pair sums (1.1 ns per pair). Once built, the pair sums are
+// kept, so warm updates (which come one after another) always use them.
+bool Conversation::State::UseGram() const {
+  const auto columns = static_cast<double>(comment_ids.size());
+  if (columns > options.gram_max_columns) return false;
+  if (co_votes_ready || !pca.comps.empty()) return true;
+  double pairs = 0;
+  for (const auto& row : rows)
+    pairs += static_cast<double>(row.size()) * static_cast<double>(row.size() + 1) / 2;
+  const double products = static_cast<double>((options.pca_iters + 1) * options.n_comps);
+  const double gram = 1.1 * pairs + 0.06 * columns * columns * products;
+  const double passes = 0.3 * 2 * static_cast<double>(cells) * products;
+  return gram < passes;
+}
+
 void Conversation::State::RunPca(const std::vector<double>& mean,
                                  std::span<const char> pass_column) {
   const std::size_t columns = comment_ids.size();
@@ -290,7 +308,7 @@ void Conversation::State::RunPca(const std::vector<double>& mean,
     return;
   }
   const bool mini_batch = options.polis_mini_batch && n > options.large_conversation;
-  if (!mini_batch && static_cast<int>(columns) <= options.gram_max_columns) {
+  if (!mini_batch && UseGram()) {
     // X'X from the pair sums: the cost no longer grows with the participants.
     if (!co_votes_ready) {
       co_votes = {};
