@@ -331,24 +331,12 @@ void Conversation::State::RunPca(const std::vector<double>& mean,
                                          options.pca_iters, start, random);
     return;
   }
-  // The deviations from the column means, where someone voted on a counted comment.
-  internal::SparseRows deviations;
-  deviations.columns = static_cast<int>(columns);
-  deviations.row_start.reserve(rows.size() + 1);
-  deviations.column.reserve(static_cast<std::size_t>(cells));
-  deviations.value.reserve(static_cast<std::size_t>(cells));
-  for (const auto& row : rows) {
-    for (const Cell& cell : row) {
-      const auto j = static_cast<std::size_t>(cell.column);
-      if (pass_column[j] != 0) continue;
-      deviations.column.push_back(cell.column);
-      deviations.value.push_back(cell.value - mean[j]);
-    }
-    deviations.row_start.push_back(static_cast<int64_t>(deviations.column.size()));
-  }
+  std::vector<char> counted(columns);
+  for (std::size_t j = 0; j < columns; ++j) counted[j] = pass_column[j] == 0 ? 1 : 0;
+  const internal::VoteRows matrix{rows, mean, counted};
   if (!mini_batch) {
-    pca = internal::PowerIterationPca(deviations, {}, mean, options.n_comps, options.pca_iters,
-                                      start, random);
+    pca =
+        internal::PowerIterationPca(matrix, {}, options.n_comps, options.pca_iters, start, random);
     return;
   }
   const int sample_size = MiniBatchSize(n);
@@ -368,7 +356,7 @@ void Conversation::State::RunPca(const std::vector<double>& mean,
     }
     const std::span<const int> sample(all.data(), static_cast<std::size_t>(sample_size));
     internal::Components part = internal::PowerIterationPca(
-        deviations, sample, mean, options.n_comps, 10, blended ? blended->comps : start, random);
+        matrix, sample, options.n_comps, 10, blended ? blended->comps : start, random);
     if (!blended) {
       blended = std::move(part);
       continue;
