@@ -5,7 +5,7 @@ FUZZ_SECONDS ?= 30
 DATA ?= data
 PORT ?= 8080
 
-.PHONY: run test build deps unit e2e bench bench-tally bench-forum bench-postgres format format-check tidy sanitize fuzz clean
+.PHONY: run test build deps unit e2e bench bench-tally bench-opinion bench-forum bench-postgres format format-check tidy sanitize fuzz clean
 
 run: build
 	./$(BUILD)/coproduce demo --data $(DATA)
@@ -42,6 +42,10 @@ bench-tally: build
 	npm ci --ignore-scripts --no-audit --no-fund --loglevel=error --prefix bench/js
 	./bench/tally
 
+# The opinion-map engine against a plain numpy reference of the same steps.
+bench-opinion: build
+	./bench/opinion/run
+
 format:
 	clang-format -i $$(git ls-files 'src/*.cpp' 'src/*.hpp' 'bench/*.cpp')
 
@@ -59,7 +63,7 @@ sanitize: deps
 
 # The file readers' libFuzzer targets, built with clang in a folder of their own and run for
 # FUZZ_SECONDS each from the seeds in tests/data/tally/fuzz/ (see scripts/fuzz).
-FUZZERS = blt preflib pabulib ballot_csv
+FUZZERS = blt preflib pabulib ballot_csv polis
 fuzz: deps
 	cmake -S . -B build-fuzz -DCMAKE_BUILD_TYPE=RelWithDebInfo -DCMAKE_CXX_COMPILER=clang++ -DCOPRODUCE_FUZZ=ON -DCMAKE_CXX_COMPILER_LAUNCHER=ccache >/dev/null
 	cmake --build build-fuzz -j $(JOBS) --target $(FUZZERS:%=%_fuzz)

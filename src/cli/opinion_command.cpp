@@ -142,9 +142,16 @@ Json MapJson(const opinion::Map& map, const opinion::Conversation& conversation,
   }
   Json opinion_groups = Json::array();
   for (const opinion::Group& g : map.groups) {
+    Json subgroups = Json::array();
+    for (const opinion::Group& sub : g.subgroups) {
+      subgroups.push_back({{"id", sub.id},
+                           {"size", sub.members.size()},
+                           {"representative", RepresentativeJson(sub.representative)}});
+    }
     opinion_groups.push_back({{"id", g.id},
                               {"size", g.members.size()},
-                              {"representative", RepresentativeJson(g.representative)}});
+                              {"representative", RepresentativeJson(g.representative)},
+                              {"subgroups", std::move(subgroups)}});
   }
   std::optional<opinion::DeclaredGroupsReport> report;
   if (declared != nullptr) report = conversation.DeclaredGroups(declared_row);

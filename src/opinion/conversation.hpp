@@ -61,6 +61,9 @@ struct Group final {
   int id = 0;
   std::vector<int> members;  // participant rows
   std::vector<Representative> representative;
+  // The group's own opinion groups (spec step 8): steps 6-7 on its base clusters, with
+  // representative comments against the rest of the group. Empty inside a subgroup.
+  std::vector<Group> subgroups;
 };
 
 struct CommentResult final {

@@ -66,6 +66,35 @@ TEST(Conversation, FindsTwoCampsAndWhatTheyShare) {
   }
 }
 
+TEST(Conversation, SubgroupsSplitAGroupThatIsDividedWithin) {
+  // Camps A (ids 0-19) and B (ids 100-119) differ on comments 0-5; inside A, ids 0-9 and
+  // 10-19 differ on comment 6 only.
+  Conversation c;
+  for (int p = 0; p < 20; ++p) {
+    for (int j = 0; j < 8; ++j) {
+      c.AddVote(p, j, j < 6 ? kA : (j == 6 ? (p < 10 ? kA : kD) : kP));
+      c.AddVote(100 + p, j, j < 6 ? kD : kP);
+    }
+  }
+  const Map& map = c.Update();
+  ASSERT_EQ(map.groups.size(), 2u);
+  const int group_a = map.group[static_cast<std::size_t>(*c.RowOf(0))];
+  for (const Group& g : map.groups) {
+    if (g.id != group_a) {
+      EXPECT_EQ(g.subgroups.size(), 1u);
+      continue;
+    }
+    ASSERT_EQ(g.subgroups.size(), 2u);
+    for (const Group& sub : g.subgroups) {
+      EXPECT_EQ(sub.members.size(), 10u);
+      ASSERT_FALSE(sub.representative.empty());
+      // What sets a subgroup apart within its group is comment 6.
+      EXPECT_EQ(sub.representative[0].comment, 6);
+      EXPECT_TRUE(sub.subgroups.empty());
+    }
+  }
+}
+
 TEST(Conversation, GroupInformedConsensusIsTheProductOverGroups) {
   Conversation c = TwoCamps(10, 6);
   const Map& map = c.Update();
@@ -220,6 +249,25 @@ TEST(Conversation, CountsKeptAcrossUpdatesEqualAFreshCount) {
     }
     for (std::size_t j = 0; j < map.comments.size(); ++j) {
       EXPECT_DOUBLE_EQ(fresh.group_informed_consensus[j], map.comments[j].group_informed_consensus);
+    }
+    // Subgroups against the rest of their group, counted afresh the same way.
+    for (const Group& g : map.groups) {
+      std::vector<int> label(map.participants.size(), -1);
+      for (std::size_t i = 0; i < g.subgroups.size(); ++i) {
+        for (const int r : g.subgroups[i].members)
+          label[static_cast<std::size_t>(r)] = static_cast<int>(i);
+      }
+      const DeclaredGroupsReport within = c.DeclaredGroups(label);
+      ASSERT_EQ(within.groups.size(), g.subgroups.size());
+      for (std::size_t i = 0; i < g.subgroups.size(); ++i) {
+        const auto& kept = g.subgroups[i].representative;
+        const auto& counted = within.groups[i].representative;
+        ASSERT_EQ(kept.size(), counted.size()) << "step " << step;
+        for (std::size_t k = 0; k < kept.size(); ++k) {
+          EXPECT_EQ(kept[k].comment, counted[k].comment);
+          EXPECT_EQ(kept[k].n_success, counted[k].n_success);
+        }
+      }
     }
   }
 }

@@ -1,7 +1,6 @@
 #include "opinion/internal/co_votes.hpp"
 
 #include <algorithm>
-#include <thread>
 
 namespace coproduce::opinion::internal {
 
@@ -21,34 +20,16 @@ void CoVotes::Resize(int columns) {
 }
 
 void CoVotes::Build(const std::vector<std::vector<Cell>>& rows) {
-  // Two halves of the participants (by pair count) are summed on two threads, each into a
-  // matrix of its own, then added up.
-  const auto pairs_of = [](const std::vector<Cell>& row) {
-    return row.size() * (row.size() + 1) / 2;
-  };
-  std::size_t total = 0;
-  for (const auto& row : rows) total += pairs_of(row);
-  std::size_t split = 0;
-  for (std::size_t half = 0; split < rows.size() && 2 * half < total; ++split)
-    half += pairs_of(rows[split]);
-  const auto add_rows = [&](std::size_t begin, std::size_t end, std::vector<Pair>& pairs) {
-    for (std::size_t r = begin; r < end; ++r) {
-      const std::vector<Cell>& row = rows[r];
-      for (std::size_t a = 0; a < row.size(); ++a) {
-        const int32_t xj = row[a].value;
-        Pair* line = &pairs[static_cast<std::size_t>(row[a].column) * capacity_];
-        for (std::size_t b = a; b < row.size(); ++b) {
-          const int32_t xk = row[b].value;
-          line[row[b].column] += Pair{1, xj * xk, xj, xk};
-        }
+  for (const std::vector<Cell>& row : rows) {
+    for (std::size_t a = 0; a < row.size(); ++a) {
+      const int32_t xj = row[a].value;
+      Pair* line = &At(row[a].column, 0);
+      for (std::size_t b = a; b < row.size(); ++b) {
+        const int32_t xk = row[b].value;
+        line[row[b].column] += Pair{1, xj * xk, xj, xk};
       }
     }
-  };
-  std::vector<Pair> second(pairs_.size(), Pair{0, 0, 0, 0});
-  std::thread helper([&] { add_rows(split, rows.size(), second); });
-  add_rows(0, split, pairs_);
-  helper.join();
-  for (std::size_t i = 0; i < pairs_.size(); ++i) pairs_[i] += second[i];
+  }
 }
 
 void CoVotes::Change(std::span<const Cell> row, int32_t column, std::optional<int8_t> old,

@@ -13,15 +13,9 @@
 
 #include <Eigen/Dense>
 
-namespace coproduce::opinion::internal {
+#include "opinion/internal/cell.hpp"
 
-// A vote in a participant's row: the comment's column and the vote (-1, 0 or 1). Four
-// bytes, because every update passes over all the votes.
-inline constexpr int kMaxColumns = 65535;
-struct Cell final {
-  uint16_t column = 0;
-  int8_t value = 0;
-};
+namespace coproduce::opinion::internal {
 
 class CoVotes final {
  public:

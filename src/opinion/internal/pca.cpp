@@ -15,34 +15,42 @@ double Dot(std::span<const double> a, std::span<const double> b) {
 // because the rows of X sum to zero.
 class Gram final {
  public:
-  Gram(const SparseRows& rows, std::span<const int> subset, std::vector<double> mean_dev)
+  Gram(const VoteRows& rows, std::span<const int> subset, std::vector<double> mean_dev)
       : rows_(rows), subset_(subset), mean_dev_(std::move(mean_dev)) {}
 
   void Multiply(std::span<const double> v, std::vector<double>& y) const {
-    y.assign(v.size(), 0.0);
-    const auto one_row = [&](int r) {
-      const int64_t begin = rows_.row_start[r];
-      const int64_t end = rows_.row_start[r + 1];
+    const std::size_t m = v.size();
+    y.assign(m, 0.0);
+    // v with the columns that do not count set to zero: their cells then add nothing to a
+    // row's dot product, and their entries of y are cleared at the end.
+    counted_v_.assign(v.begin(), v.end());
+    for (std::size_t j = 0; j < m; ++j) {
+      if (rows_.counted[j] == 0) counted_v_[j] = 0;
+    }
+    const auto one_row = [&](const std::vector<Cell>& row) {
       double dot = 0;
-      for (int64_t c = begin; c < end; ++c) dot += rows_.value[c] * v[rows_.column[c]];
+      for (const Cell& c : row) dot += (c.value - rows_.mean[c.column]) * counted_v_[c.column];
       if (dot == 0) return;
-      for (int64_t c = begin; c < end; ++c) y[rows_.column[c]] += dot * rows_.value[c];
+      for (const Cell& c : row) y[c.column] += dot * (c.value - rows_.mean[c.column]);
     };
     if (subset_.empty()) {
-      for (int r = 0; r < rows_.rows(); ++r) one_row(r);
-      return;
+      for (const auto& row : rows_.rows) one_row(row);
+    } else {
+      for (const int r : subset_) one_row(rows_.rows[static_cast<std::size_t>(r)]);
+      const double s = static_cast<double>(subset_.size());
+      const double along = s * Dot(mean_dev_, v);
+      for (std::size_t j = 0; j < m && along != 0; ++j) y[j] -= along * mean_dev_[j];
     }
-    for (const int r : subset_) one_row(r);
-    const double s = static_cast<double>(subset_.size());
-    const double along = s * Dot(mean_dev_, v);
-    if (along == 0) return;
-    for (std::size_t j = 0; j < y.size(); ++j) y[j] -= along * mean_dev_[j];
+    for (std::size_t j = 0; j < m; ++j) {
+      if (rows_.counted[j] == 0) y[j] = 0;
+    }
   }
 
  private:
-  const SparseRows& rows_;
+  const VoteRows& rows_;
   std::span<const int> subset_;
   std::vector<double> mean_dev_;
+  mutable std::vector<double> counted_v_;
 };
 
 // Removes from v its parts along the components already found (the deflated matrix is
@@ -92,27 +100,26 @@ std::vector<std::vector<double>> PowerIteration(const GramProduct& product, int 
   return found;
 }
 
-Components PowerIterationPca(const SparseRows& rows, std::span<const int> subset,
-                             std::span<const double> global_mean, int n_comps, int iters,
-                             const std::vector<std::vector<double>>& start,
+Components PowerIterationPca(const VoteRows& rows, std::span<const int> subset, int n_comps,
+                             int iters, const std::vector<std::vector<double>>& start,
                              std::mt19937_64& random) {
-  const auto columns = static_cast<std::size_t>(rows.columns);
+  const std::size_t columns = rows.mean.size();
   std::vector<double> mean_dev(columns, 0.0);
   if (!subset.empty()) {
     for (const int r : subset) {
-      for (int64_t c = rows.row_start[r]; c < rows.row_start[r + 1]; ++c) {
-        mean_dev[rows.column[c]] += rows.value[c];
+      for (const Cell& c : rows.rows[static_cast<std::size_t>(r)]) {
+        if (rows.counted[c.column] != 0) mean_dev[c.column] += c.value - rows.mean[c.column];
       }
     }
     for (double& m : mean_dev) m /= static_cast<double>(subset.size());
   }
   Components out;
   out.center.resize(columns);
-  for (std::size_t j = 0; j < columns; ++j) out.center[j] = global_mean[j] + mean_dev[j];
+  for (std::size_t j = 0; j < columns; ++j) out.center[j] = rows.mean[j] + mean_dev[j];
   const Gram gram(rows, subset, std::move(mean_dev));
   out.comps = PowerIteration(
-      [&](std::span<const double> v, std::vector<double>& y) { gram.Multiply(v, y); }, rows.columns,
-      n_comps, iters, start, random);
+      [&](std::span<const double> v, std::vector<double>& y) { gram.Multiply(v, y); },
+      static_cast<int>(columns), n_comps, iters, start, random);
   return out;
 }
 

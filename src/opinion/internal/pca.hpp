@@ -1,6 +1,6 @@
-// Principal components by power iteration on a sparse, mean-imputed vote matrix (spec step 3).
-// The matrix is held as its deviations from the column means: after mean imputation every
-// cell nobody voted is exactly the column mean, so the centred matrix is zero there.
+// Principal components by power iteration on the mean-imputed vote matrix (spec step 3).
+// After mean imputation every cell nobody voted is exactly the column mean, so the centred
+// matrix is zero there and only the votes are visited.
 #pragma once
 
 #include <cstdint>
@@ -9,17 +9,18 @@
 #include <span>
 #include <vector>
 
+#include "opinion/internal/cell.hpp"
+
 namespace coproduce::opinion::internal {
 
-// Rows of deviations e_ij = x_ij - mean_j, only where the participant voted on a counted
-// comment (compressed sparse rows).
-struct SparseRows final {
-  std::vector<int64_t> row_start{0};
-  std::vector<int32_t> column;
-  std::vector<double> value;
-  int columns = 0;
-
-  int rows() const { return static_cast<int>(row_start.size()) - 1; }
+// The vote matrix as the PCA sees it: each participant's votes (cells sorted by column),
+// the column means, and which columns count (a moderated-out column is 0 everywhere). The
+// centred, mean-imputed matrix is then e_ij = x_ij - mean_j where i voted on a counted j,
+// and 0 elsewhere; it is never stored.
+struct VoteRows final {
+  const std::vector<std::vector<Cell>>& rows;
+  std::span<const double> mean;
+  std::span<const char> counted;
 };
 
 struct Components final {
@@ -38,11 +39,10 @@ std::vector<std::vector<double>> PowerIteration(const GramProduct& product, int 
                                                 const std::vector<std::vector<double>>& start,
                                                 std::mt19937_64& random);
 
-// The same on the sparse rows listed in `subset` (all rows when empty), centred on their own
-// mean (`global_mean` + the subset's mean deviation).
-Components PowerIterationPca(const SparseRows& rows, std::span<const int> subset,
-                             std::span<const double> global_mean, int n_comps, int iters,
-                             const std::vector<std::vector<double>>& start,
+// The same over the rows listed in `subset` (all rows when empty), centred on their own
+// mean (the column means + the subset's mean deviation).
+Components PowerIterationPca(const VoteRows& rows, std::span<const int> subset, int n_comps,
+                             int iters, const std::vector<std::vector<double>>& start,
                              std::mt19937_64& random);
 
 }  // namespace coproduce::opinion::internal

@@ -42,21 +42,6 @@ std::vector<double> Means(const std::vector<std::vector<Cell>>& rows, int commen
   return sum;
 }
 
-// The deviations from the means where there are votes, as the engine holds them.
-SparseRows Deviations(const std::vector<std::vector<Cell>>& rows, int comments,
-                      const std::vector<double>& mean) {
-  SparseRows sparse;
-  sparse.columns = comments;
-  for (const auto& row : rows) {
-    for (const Cell& c : row) {
-      sparse.column.push_back(c.column);
-      sparse.value.push_back(c.value - mean[c.column]);
-    }
-    sparse.row_start.push_back(static_cast<int64_t>(sparse.column.size()));
-  }
-  return sparse;
-}
-
 // The centred, mean-imputed matrix, dense.
 Eigen::MatrixXd Dense(const std::vector<std::vector<Cell>>& rows, int comments,
                       const std::vector<double>& mean) {
@@ -73,9 +58,9 @@ TEST(PowerIterationPca, FindsTheTopEigenvectorsOfTheCentredMatrix) {
   const int comments = 12;
   const auto rows = TwoCamps(60, comments, random);
   const std::vector<double> mean = Means(rows, comments);
-  const SparseRows sparse = Deviations(rows, comments, mean);
+  const std::vector<char> counted(static_cast<std::size_t>(comments), 1);
   std::mt19937_64 start(1);
-  const Components pca = PowerIterationPca(sparse, {}, mean, 2, 1000, {}, start);
+  const Components pca = PowerIterationPca(VoteRows{rows, mean, counted}, {}, 2, 1000, {}, start);
   EXPECT_EQ(pca.center, mean);
   const Eigen::MatrixXd x = Dense(rows, comments, mean);
   const Eigen::SelfAdjointEigenSolver<Eigen::MatrixXd> solver(x.transpose() * x);
@@ -92,10 +77,11 @@ TEST(PowerIterationPca, SubsetIsCentredOnItsOwnMean) {
   const int comments = 8;
   const auto rows = TwoCamps(40, comments, random);
   const std::vector<double> mean = Means(rows, comments);
-  const SparseRows sparse = Deviations(rows, comments, mean);
+  const std::vector<char> counted(static_cast<std::size_t>(comments), 1);
   const std::vector<int> subset = {0, 3, 4, 9, 10, 11, 20, 31};
   std::mt19937_64 start(1);
-  const Components pca = PowerIterationPca(sparse, subset, mean, 1, 1000, {}, start);
+  const Components pca =
+      PowerIterationPca(VoteRows{rows, mean, counted}, subset, 1, 1000, {}, start);
   // The reference: the subset's mean-imputed rows (global means), centred on their mean.
   Eigen::MatrixXd x(static_cast<Eigen::Index>(subset.size()), comments);
   for (std::size_t i = 0; i < subset.size(); ++i) {
@@ -111,6 +97,27 @@ TEST(PowerIterationPca, SubsetIsCentredOnItsOwnMean) {
   const Eigen::SelfAdjointEigenSolver<Eigen::MatrixXd> solver(centred.transpose() * centred);
   const Eigen::Map<const Eigen::VectorXd> found(pca.comps[0].data(), comments);
   EXPECT_NEAR(std::abs(found.dot(solver.eigenvectors().col(comments - 1))), 1.0, 1e-6);
+}
+
+TEST(PowerIterationPca, ColumnsThatDoNotCountAreZero) {
+  std::mt19937_64 random(8);
+  const int comments = 10;
+  const auto rows = TwoCamps(50, comments, random);
+  std::vector<double> mean = Means(rows, comments);
+  std::vector<char> counted(static_cast<std::size_t>(comments), 1);
+  counted[0] = 0;
+  mean[0] = 0;  // as the engine has it for a moderated-out comment
+  std::mt19937_64 start(1);
+  const Components pca = PowerIterationPca(VoteRows{rows, mean, counted}, {}, 2, 1000, {}, start);
+  Eigen::MatrixXd x = Dense(rows, comments, mean);
+  x.col(0).setZero();
+  const Eigen::SelfAdjointEigenSolver<Eigen::MatrixXd> solver(x.transpose() * x);
+  for (int c = 0; c < 2; ++c) {
+    EXPECT_EQ(pca.comps[static_cast<std::size_t>(c)][0], 0.0);
+    const Eigen::Map<const Eigen::VectorXd> found(pca.comps[static_cast<std::size_t>(c)].data(),
+                                                  comments);
+    EXPECT_NEAR(std::abs(found.dot(solver.eigenvectors().col(comments - 1 - c))), 1.0, 1e-6);
+  }
 }
 
 TEST(PowerIteration, ZeroMatrixGivesZeroComponents) {
