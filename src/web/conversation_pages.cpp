@@ -110,7 +110,8 @@ Data MapData(const Context& ctx, const domain::Conversation& conversation,
   if (index.empty()) {
     description += ", and no groups have formed yet.";
   } else {
-    description += ", in " + std::to_string(index.size()) + " groups: ";
+    description +=
+        ", in " + std::to_string(index.size()) + (index.size() == 1 ? " group: " : " groups: ");
     for (std::size_t i = 0; i < index.size(); ++i) {
       description += (i == 0 ? "" : i + 1 == index.size() ? " and " : ", ");
       description += "group " + GroupLetter(i) + " has " + People(sizes[i]) + " (" +
