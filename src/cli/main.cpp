@@ -149,8 +149,10 @@ int CopyInstallation(const std::string& from_address, const std::string& to_addr
   }
 }
 
-// The LISTEN/NOTIFY channel for changed votes; payload "PARTNERSHIP:VOTE".
+// The LISTEN/NOTIFY channel for changed votes, payload "PARTNERSHIP:VOTE", and changed
+// conversations, payload "conversation:ID".
 constexpr const char* kVoteChannel = "coproduce_votes";
+constexpr std::string_view kConversationPrefix = "conversation:";
 
 bool ParseVoteChange(std::string_view payload, int64_t& partnership, int64_t& vote) {
   const auto colon = payload.find(':');
@@ -180,9 +182,13 @@ int Serve(const std::string& host, int port, const std::string& data_dir, std::s
   // them (LISTEN/NOTIFY), and each recounts for its own live-result listeners.
   std::unique_ptr<db::Notifications> notifications;
   std::function<void(int64_t, int64_t)> announce;
+  std::function<void(int64_t)> announce_conversation;
   if (db::EngineOf(address) == "postgresql") {
     announce = [&notifications](int64_t partnership, int64_t vote) {
       notifications->Announce(std::to_string(partnership) + ":" + std::to_string(vote));
+    };
+    announce_conversation = [&notifications](int64_t conversation) {
+      notifications->Announce(std::string(kConversationPrefix) + std::to_string(conversation));
     };
   }
   web::App app({ResourceDir(),
@@ -191,11 +197,17 @@ int Serve(const std::string& host, int port, const std::string& data_dir, std::s
                 BallotSecret(data_dir),
                 &events,
                 [address] { return db::Open(address); },
-                announce},
+                announce,
+                announce_conversation},
                pool);
   if (announce) {
     notifications = std::make_unique<db::Notifications>(
         address, kVoteChannel, [&app](std::string_view payload) {
+          if (payload.starts_with(kConversationPrefix)) {
+            const auto id = domain::ParseId(payload.substr(kConversationPrefix.size()));
+            if (id) app.RefreshLiveMap(*id);
+            return;
+          }
           int64_t partnership = 0;
           int64_t vote = 0;
           if (ParseVoteChange(payload, partnership, vote)) app.RecountLive(partnership, vote);

@@ -6,6 +6,7 @@
 #include <vector>
 
 #include "domain/audit.hpp"
+#include "domain/conversations.hpp"
 #include "domain/forums.hpp"
 #include "domain/issues.hpp"
 #include "domain/organisations.hpp"
@@ -87,6 +88,60 @@ void SeedForum(db::Connection& db, int64_t now, int64_t pid, const Actor& member
   SupportIssue(db, now, facilitator, pid, buses);
 }
 
+// A conversation with votes from three camps of opinion, so that the map shows groups and
+// the report has common ground. `camp` of a statement: each camp's answer (1 agree, -1
+// disagree, 0 pass).
+struct DemoStatement {
+  std::string_view body;
+  std::array<int, 3> camp;
+};
+constexpr DemoStatement kDemoStatements[] = {
+    {"Day centres should be reachable without a car", {1, 1, 1}},
+    {"Volunteer drivers should be paid their mileage", {1, 1, 0}},
+    {"The council should run more buses to the hill villages", {1, -1, 1}},
+    {"Community transport needs funding for three years, not one", {1, -1, 1}},
+    {"Taxis paid by the council would cost less than new buses", {-1, 1, 0}},
+    {"Day services should come to the villages instead", {-1, 1, 1}},
+    {"People should be asked before any service moves", {1, 1, 1}},
+    {"Charities should run the transport, not the council", {-1, 0, 1}},
+    {"Health appointments should be grouped on the same day", {0, 1, 1}},
+    {"Online sessions can replace some trips", {-1, 1, -1}},
+    {"Carers should get travel costs back", {1, 0, 1}},
+    {"The NHS should pay towards community transport", {1, -1, 1}},
+    {"Fares should be free for people on low incomes", {1, -1, 0}},
+    {"Local groups know best what their area needs", {0, -1, 1}},
+    {"Services should be judged by who they reach, not by cost alone", {1, -1, 1}},
+};
+
+void SeedConversation(db::Connection& db, int64_t now, int64_t pid, int64_t forum,
+                      const Actor& facilitator, const Actor& member,
+                      const std::vector<int64_t>& voters) {
+  std::string seeds;
+  for (const DemoStatement& s : kDemoStatements) seeds.append(s.body).append("\n");
+  const int64_t id =
+      CreateConversation(
+          db, now, facilitator, pid, forum,
+          {"What would make day services easier to reach?",
+           "Answer each statement with agree, disagree or pass, and add your own.", seeds})
+          .id;
+  const std::vector<Statement> statements = ListStatements(db, id);
+  int64_t at = now;
+  for (std::size_t v = 0; v < voters.size(); ++v) {
+    const Actor voter{voters[v], "", Role::kMember, false};
+    for (std::size_t j = 0; j < statements.size(); ++j) {
+      if ((v * 3 + j) % 7 == 0) continue;  // not everyone answers everything
+      int answer = kDemoStatements[j].camp[v % 3];
+      if ((v * 7 + j * 5) % 13 == 0) answer = 0;
+      if ((v + j) % 17 == 0) answer = -answer;
+      VoteOnStatement(db, ++at, voter, pid, statements[j].id,
+                      answer > 0   ? "agree"
+                      : answer < 0 ? "disagree"
+                                   : "pass");
+    }
+  }
+  SubmitStatement(db, at, member, pid, id, "Bus timetables should fit day centre hours");
+}
+
 }  // namespace
 
 DemoSummary SeedDemo(db::Connection& db, int64_t now) {
@@ -151,6 +206,7 @@ DemoSummary SeedDemo(db::Connection& db, int64_t now) {
   represent(jordan, 9, 2);
   // 37 more people, spread over the organisations; every fifth speaks only for themselves.
   int64_t third_member = 0;
+  std::vector<int64_t> voters;
   for (size_t i = 3; i < 40; ++i) {
     const std::string first(kFirstNames[i % std::size(kFirstNames)]);
     const std::string last(kLastNames[(i * 7) % std::size(kLastNames)]);
@@ -162,10 +218,14 @@ DemoSummary SeedDemo(db::Connection& db, int64_t now) {
     const int64_t id = add_person(name, email, "member", member_hash);
     if (i % 5 != 0) represent(id, i % organisation_ids.size(), i);
     if (i == 3) third_member = id;
+    voters.push_back(id);
   }
-  SeedForum(db, now, pid, {sam, "Sam Patel", Role::kMember, false},
-            {jordan, "Jordan Reid", Role::kFacilitator, false},
-            {third_member, "", Role::kMember, false});
+  voters.push_back(jordan);
+  const Actor facilitator{jordan, "Jordan Reid", Role::kFacilitator, false};
+  const Actor member{sam, "Sam Patel", Role::kMember, false};
+  SeedForum(db, now, pid, member, facilitator, {third_member, "", Role::kMember, false});
+  // Sam, the demo member, has not answered yet, so that the demo can show the first statement.
+  SeedConversation(db, now, pid, ListForums(db, pid).at(0).id, facilitator, member, voters);
   tx.Commit();
   return summary;
 }

@@ -2,7 +2,11 @@
 
 #include <gtest/gtest.h>
 
+#include <set>
+
 #include "domain/accounts.hpp"
+#include "domain/conversations.hpp"
+#include "domain/forums.hpp"
 #include "domain/organisations.hpp"
 #include "domain/partnerships.hpp"
 #include "domain/people.hpp"
@@ -30,6 +34,27 @@ TEST(DemoTest, SeedsAPartnershipOnceWithEverySector) {
   EXPECT_GT(ListDirectory(test.db(), partnership->id).size(), 20u);
   EXPECT_EQ(SignIn(test.db(), 1001, kDemoAdminEmail, kDemoAdminPassword, "127.0.0.1").status,
             SignInResult::Status::kOk);
+}
+
+TEST(DemoTest, SeedsAConversationWithEnoughVotesForAMap) {
+  testing::TestDatabase test;
+  SeedDemo(test.db(), 1000);
+  const auto partnership = FindPartnership(test.db(), kDemoSlug);
+  const int64_t forum = ListForums(test.db(), partnership->id).at(0).id;
+  const std::vector<Conversation> conversations =
+      ListConversations(test.db(), partnership->id, forum);
+  ASSERT_EQ(conversations.size(), 1u);
+  const int64_t id = conversations[0].id;
+  EXPECT_EQ(ListStatements(test.db(), id, StatementStatus::kAccepted).size(), 15u);
+  EXPECT_EQ(ListStatements(test.db(), id, StatementStatus::kPending).size(), 1u);
+  const std::vector<StoredStatementVote> votes = ListStatementVotes(test.db(), id);
+  EXPECT_GT(votes.size(), 400u);
+  std::set<int64_t> voters;
+  for (const StoredStatementVote& v : votes) voters.insert(v.person_id);
+  EXPECT_EQ(voters.size(), 38u);
+  const int64_t sam =
+      test.db().Query("SELECT id FROM people WHERE email = $1", {kDemoMemberEmail})[0].Int(0);
+  EXPECT_FALSE(voters.contains(sam));
 }
 
 }  // namespace

@@ -113,6 +113,7 @@ App::App(AppConfig config, db::Pool& pool)
   AddSolutionRoutes(*this);
   AddVoteRoutes(*this);
   AddSessionRoutes(*this);
+  AddConversationRoutes(*this);
   if (config_.ballot_connection) {
     ballot_box_ = std::make_unique<BallotBox>(config_.ballot_connection());
   }
@@ -125,6 +126,16 @@ App::App(AppConfig config, db::Pool& pool)
         }
       } catch (const std::exception& e) {
         spdlog::error("Live results of vote {} failed: {}", vote, e.what());
+      }
+    });
+    // The same debouncing for maps: many votes in a burst cost one update and one event.
+    live_maps_ = std::make_unique<LiveResults>([this](int64_t, int64_t conversation) {
+      try {
+        db::Pool::Lease db = pool_.Acquire();
+        config_.events->Publish(ConversationTopic(conversation),
+                                opinion_maps_.Sync(*db, conversation));
+      } catch (const std::exception& e) {
+        spdlog::error("The live map of conversation {} failed: {}", conversation, e.what());
       }
     });
   }
@@ -190,6 +201,35 @@ void App::VoteChanged(int64_t partnership_id, int64_t vote_id) {
     }
   }
   RecountLive(partnership_id, vote_id);
+}
+
+std::string App::KeptFragment(const std::string& key, const std::string& version,
+                              const std::function<std::string()>& render) {
+  {
+    std::lock_guard lock(fragments_mutex_);
+    const auto it = kept_fragments_.find(key);
+    if (it != kept_fragments_.end() && it->second.first == version) return it->second.second;
+  }
+  std::string html = render();
+  std::lock_guard lock(fragments_mutex_);
+  kept_fragments_[key] = {version, html};
+  return html;
+}
+
+void App::ConversationChanged(int64_t conversation_id) {
+  if (config_.announce_conversation_change) {
+    try {
+      config_.announce_conversation_change(conversation_id);
+      return;  // this process hears its own announcement too
+    } catch (const std::exception& e) {
+      spdlog::error("Announcing a change to conversation {} failed: {}", conversation_id, e.what());
+    }
+  }
+  RefreshLiveMap(conversation_id);
+}
+
+void App::RefreshLiveMap(int64_t conversation_id) {
+  if (live_maps_) live_maps_->Changed(0, conversation_id);
 }
 
 void App::RecountLive(int64_t partnership_id, int64_t vote_id) {

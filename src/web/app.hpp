@@ -21,6 +21,7 @@
 #include "web/ballot_box.hpp"
 #include "web/context.hpp"
 #include "web/live_results.hpp"
+#include "web/opinion_maps.hpp"
 #include "web/views.hpp"
 
 namespace coproduce::web {
@@ -38,6 +39,8 @@ struct AppConfig final {
   // that a vote changed; each then calls App::RecountLive (cli: LISTEN/NOTIFY). When empty,
   // the change stays in this process.
   std::function<void(int64_t partnership_id, int64_t vote_id)> announce_vote_change;
+  // The same for conversations: each process then calls App::RefreshLiveMap.
+  std::function<void(int64_t conversation_id)> announce_conversation_change;
 };
 
 class App final {
@@ -83,6 +86,20 @@ class App final {
   // A vote changed (here or in another process): recount it for this process's listeners.
   void RecountLive(int64_t partnership_id, int64_t vote_id);
 
+  // For handlers: a fragment that depends only on `key` at `version` (a conversation's
+  // report), rendered once however many pages ask for that version.
+  std::string KeptFragment(const std::string& key, const std::string& version,
+                           const std::function<std::string()>& render);
+  // For handlers: the opinion maps of conversations (web/opinion_maps.hpp).
+  OpinionMaps& opinion_maps() { return opinion_maps_; }
+  // For handlers after a vote or a moderation decision in a conversation: its open map and
+  // report pages are told (ConversationTopic), in every process when
+  // AppConfig::announce_conversation_change is set.
+  void ConversationChanged(int64_t conversation_id);
+  // A conversation changed (here or in another process): its map is brought up to date on
+  // the live updater's thread and this process's listeners are told, at most twice a second.
+  void RefreshLiveMap(int64_t conversation_id);
+
   using PageHandler = std::function<http::Response(App&, Context&)>;
   // Routes whose pattern has {slug} load the partnership and the actor's role first
   // (404 when there is no such partnership).
@@ -100,6 +117,8 @@ class App final {
   http::Router router_;
   std::unique_ptr<LiveResults> live_results_;  // only with config_.events
   std::unique_ptr<BallotBox> ballot_box_;      // only with config_.ballot_connection
+  OpinionMaps opinion_maps_;
+  std::unique_ptr<LiveResults> live_maps_;  // only with config_.events
   struct Fragment final {
     std::chrono::steady_clock::time_point made;
     std::string html;
@@ -107,6 +126,8 @@ class App final {
   std::mutex fragments_mutex_;
   std::map<int64_t, Fragment> fragments_;   // by vote
   std::map<int64_t, Data> closed_results_;  // by vote; guarded by fragments_mutex_
+  // key -> (version, html); guarded by fragments_mutex_
+  std::map<std::string, std::pair<std::string, std::string>> kept_fragments_;
   // Recounts and renders, and keeps the result for LiveFragment.
   std::optional<std::string> RenderLiveFragment(db::Connection& db, int64_t partnership_id,
                                                 int64_t vote_id);
@@ -129,5 +150,6 @@ void AddIssueRoutes(App& app);
 void AddSolutionRoutes(App& app);
 void AddVoteRoutes(App& app);
 void AddSessionRoutes(App& app);
+void AddConversationRoutes(App& app);
 
 }  // namespace coproduce::web

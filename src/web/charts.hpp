@@ -21,6 +21,21 @@ std::string BarChartSvg(const std::string& id, const std::string& title,
 // The sentence a chart's text alternative usually needs: "Minibus: 12. Befriending: 8."
 std::string DescribeBars(const std::vector<Bar>& bars);
 
+// One participant on an opinion map. `group` indexes the map's groups (-1: not in a group).
+struct MapPoint final {
+  double x = 0;
+  double y = 0;
+  int group = -1;
+  bool viewer = false;  // the person looking at the page: ringed and labelled "You"
+};
+
+// A scatter of participants' positions on an opinion map, without names. Each group has its
+// own shape as well as its own colour (GroupMark), so that colour is never the only clue.
+std::string OpinionMapSvg(const std::string& id, const std::string& title,
+                          const std::string& description, const std::vector<MapPoint>& points);
+// How group `group` is drawn, for legends: "blue circles"; -1: "grey rings".
+std::string GroupMark(int group);
+
 // Escapes text for XML and HTML: & < > " '.
 std::string EscapeXml(const std::string& text);
 

@@ -1,5 +1,6 @@
 // Forums: the list, starting one, the forum page (what is happening now and next, its key
 // issues), moving between phases, and the partnership's themes.
+#include "domain/conversations.hpp"
 #include "domain/forums.hpp"
 #include "domain/issues.hpp"
 #include "domain/permissions.hpp"
@@ -161,6 +162,17 @@ http::Response View(App& app, Context& ctx) {
   data.set("no_votes", votes.empty());
   data.set("can_set_up_vote",
            prioritising && domain::Can(ctx.actor, domain::Action::kManageForums));
+
+  List conversations;
+  for (const auto& c : domain::ListConversations(ctx.db, ctx.partnership->id, forum->id)) {
+    Data item;
+    item.set("id", std::to_string(c.id));
+    item.set("question", c.question);
+    item.set("state", std::string(c.open ? "Open" : "Closed"));
+    conversations.push_back(item);
+  }
+  data.set("conversations", conversations);
+  data.set("no_conversations", conversations.empty());
   return app.Page(ctx, 200, "forum", forum->title, std::move(data));
 }
 

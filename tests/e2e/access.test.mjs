@@ -4,6 +4,7 @@
 import assert from 'node:assert/strict';
 import { after, before } from 'node:test';
 import {
+  follow,
   launchBrowser,
   mainText,
   page as firstPage,
@@ -88,6 +89,25 @@ scenario('an admin can read the audit log and every page of the partnership', ()
       assert.equal(res.status(), 200, `admin on ${path}`);
     }
     assert.ok((await mainText(page)).length > 0);
+  }));
+
+scenario("the demo conversation's pages, for the public and for a facilitator", () =>
+  withBrowser(async (page) => {
+    const open = async () => {
+      await visit(page, paths.forums);
+      await follow(page, ui.forums.link(page, demo.forum));
+      await follow(page, ui.conversations.link(page, demo.conversation));
+    };
+    await open();
+    await follow(page, ui.conversations.mapLink(page));
+    await ui.conversations.map(page).waitFor();
+    await follow(page, ui.main(page).getByRole('link', { name: 'Read the report' }));
+    await signIn(page, demo.facilitator.email, demo.facilitator.password);
+    await open();
+    await follow(page, ui.conversations.moderationLink(page));
+    await visit(page, paths.forums);
+    await follow(page, ui.forums.link(page, demo.forum));
+    await follow(page, ui.conversations.startLink(page));
   }));
 
 scenario('signed out, the public pages are reachable', () =>

@@ -67,6 +67,9 @@ function watchPage(p) {
   });
   p.on('requestfailed', (req) => {
     if (req.isNavigationRequest() || answered.has(req)) return;
+    // A live stream (Server-Sent Events) is cut when its page is left: not a problem. One the
+    // server refused shows up above with its status.
+    if (req.resourceType() === 'eventsource' && req.failure()?.errorText === 'net::ERR_ABORTED') return;
     if (new URL(req.url()).pathname === '/favicon.ico') return;
     problems.push(`${req.resourceType()} ${req.url()} failed: ${req.failure()?.errorText}`);
   });

@@ -13,6 +13,9 @@ export const demo = {
   statutory: { email: 'eilidh.wilson7@example.org', password: 'demo-member-2026', name: 'Eilidh Wilson' },
   citizen: { email: 'fiona.stewart5@example.org', password: 'demo-member-2026', name: 'Fiona Stewart' },
   forum: 'Riverside Third Sector Forum, spring 2027',
+  conversation: 'What would make day services easier to reach?',
+  // Voters in the demo conversation: 38 people, every member but Sam and the admin.
+  conversationVoters: 38,
   issue: 'Too few buses to day services',
   locality: 'Eastfield',
   organisation: 'Eastfield Carers Centre',
@@ -117,6 +120,15 @@ export const text = {
   enterIssueTitle: 'Enter a short title for the issue.',
   phaseNow: (label) => `Now: ${label}`,
   proposeASolution: 'Propose a solution',
+  // Conversations
+  startAConversation: 'Start a conversation',
+  startTheConversation: 'Start the conversation',
+  sendTheStatement: 'Send the statement',
+  seeTheMap: 'See the opinion map',
+  answerSaved: 'Your answer was saved.',
+  allAnswered: 'You have answered every statement.',
+  statementWillBeChecked: 'will be checked by a moderator before others see it',
+  shortcutsOn: 'Keyboard shortcuts: press A to agree, D to disagree or P to pass.',
   proposeTheSolution: 'Propose the solution',
   addToShortlist: 'Add to the shortlist',
   onTheShortlist: 'On the shortlist for the vote',
@@ -342,5 +354,25 @@ export const ui = {
 
   audit: {
     table: (page) => ui.main(page).locator('table').first(),
+  },
+
+  conversations: {
+    startLink: (page) => ui.main(page).getByRole('link', { name: text.startAConversation }),
+    link: (page, question) => ui.main(page).getByRole('link', { name: question, exact: true }),
+    question: (page) => ui.main(page).getByLabel(label('Question')),
+    seeds: (page) => ui.main(page).getByLabel(label('Statements to start with')),
+    start: (page) => ui.main(page).getByRole('button', { name: text.startTheConversation }),
+    statement: (page) => ui.main(page).locator('#vote-form legend'),
+    answer: (page, name) => ui.main(page).getByRole('button', { name, exact: true }),
+    shortcuts: (page) => ui.main(page).locator('#shortcuts'),
+    shortcutsToggle: (page) => ui.main(page).locator('#shortcuts-toggle'),
+    newStatement: (page) => ui.main(page).getByLabel(label('Your statement')),
+    send: (page) => ui.main(page).getByRole('button', { name: text.sendTheStatement }),
+    mapLink: (page) => ui.main(page).getByRole('link', { name: text.seeTheMap }),
+    reportLink: (page) => ui.main(page).getByRole('link', { name: /^Read the report/ }),
+    moderationLink: (page) => ui.main(page).getByRole('link', { name: /^Moderate statements/ }),
+    map: (page) => ui.main(page).locator('svg[role="img"]'),
+    mapTable: (page) => ui.main(page).getByRole('table', { name: /The groups on the map/ }),
+    live: (page) => ui.main(page).locator('#live-map, #live-report'),
   },
 };

@@ -1,5 +1,7 @@
 // The client side of live_across_processes.sh: listens to a vote's live results on process B
 // and through nginx, casts a ballot through process A, and checks that both streams show it.
+// Then the same for the demo conversation's live map: an answer given through A moves the
+// map's version on B's stream and through nginx, and B's map shows one more person.
 // Usage: node live_across_processes.mjs A_URL B_URL NGINX_URL VOTE_PATH SESSION_TOKEN
 import assert from 'node:assert/strict';
 
@@ -68,5 +70,71 @@ await viaNginx.until(1);
 console.log(
   `live_across_processes: a ballot cast through A reached B (${JSON.stringify(onB.counts)}) ` +
     `and the stream through nginx (${JSON.stringify(viaNginx.counts)})`,
+);
+
+// ---- The demo conversation's live map ----
+const headers = { Cookie: `coproduce_session=${token}; coproduce_csrf=multiprocess-test` };
+const conversation = vote.replace(/\/votes\/\d+$/, '/conversations/1');
+
+// The map's versions as a conversation's stream sends them.
+async function versions(base) {
+  const response = await fetch(`${base}${conversation}/events`, {
+    headers: { Accept: 'text/event-stream' },
+  });
+  assert.equal(response.status, 200, `${base}: the conversation's stream answered ${response.status}`);
+  const seen = [];
+  const waiters = [];
+  (async () => {
+    const decoder = new TextDecoder();
+    let buffer = '';
+    for await (const chunk of response.body) {
+      buffer += decoder.decode(chunk, { stream: true });
+      let end;
+      while ((end = buffer.indexOf('\n\n')) >= 0) {
+        seen.push(buffer.slice(0, end).replace(/^data: /, ''));
+        buffer = buffer.slice(end + 2);
+        for (const wake of waiters.splice(0)) wake();
+      }
+    }
+  })().catch(() => {});
+  return {
+    seen,
+    // Resolves once `count` events have arrived; fails after kWaitMs.
+    async until(count) {
+      const deadline = Date.now() + kWaitMs;
+      while (seen.length < count) {
+        const left = deadline - Date.now();
+        assert.ok(left > 0, `${base}: fewer than ${count} map events; saw ${JSON.stringify(seen)}`);
+        await new Promise((wake) => {
+          waiters.push(wake);
+          setTimeout(wake, left);
+        });
+      }
+    },
+  };
+}
+
+const mapOnB = await versions(b);
+const mapViaNginx = await versions(proxy);
+await mapOnB.until(1);
+await mapViaNginx.until(1);
+const page = await (await fetch(`${a}${conversation}`, { headers })).text();
+const statement = /name="statement" value="(\d+)"/.exec(page)?.[1];
+assert.ok(statement, 'the conversation page offers a statement to the voter');
+const answer = await fetch(`${a}${conversation}/vote`, {
+  method: 'POST',
+  redirect: 'manual',
+  headers: { ...headers, 'Content-Type': 'application/x-www-form-urlencoded' },
+  body: `_csrf=multiprocess-test&statement=${statement}&vote=agree`,
+});
+assert.equal(answer.status, 303, `answering through process A answered ${answer.status}`);
+await mapOnB.until(2);
+await mapViaNginx.until(2);
+assert.notEqual(mapOnB.seen[1], mapOnB.seen[0], 'the map version moved on B');
+const map = await (await fetch(`${b}${conversation}/map/live`)).text();
+assert.match(map, /39 people are on the map/, 'B reads the new answer from the database');
+console.log(
+  `live_across_processes: an answer given through A moved the map on B (${JSON.stringify(mapOnB.seen)}) ` +
+    `and through nginx (${JSON.stringify(mapViaNginx.seen)})`,
 );
 process.exit(0);

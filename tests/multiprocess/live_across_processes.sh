@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Two `coproduce serve` processes on one PostgreSQL database, behind nginx with the proxy rules
 # of deploy/nginx/coproduce-proxy.conf: a ballot cast through one process appears live on the
-# results page served by the other, and on the page served through nginx.
+# results page served by the other, and on the page served through nginx; an answer in the
+# demo conversation moves its live map on the other process and through nginx.
 # Usage: tests/multiprocess/live_across_processes.sh BUILD_DIR
 # Needs the test PostgreSQL server (COPRODUCE_TEST_POSTGRES, or COPRODUCE_TEST_POSTGRES_FILE as
 # ctest sets it), nginx and node. ctest runs it as multiprocess_live_results.

@@ -15,6 +15,7 @@ TestClient::TestClient() {
                                          "a fixed ballot secret for the web tests",
                                          nullptr,
                                          {},
+                                         {},
                                          {}},
                                *pool_);
 }
