@@ -729,8 +729,10 @@ void Conversation::State::Compute() {
     // Each subgroup against the rest of its group.
     const std::vector<int> labels(subgroup_ids[g].begin(), subgroup_ids[g].end());
     std::vector<std::vector<Counts>> within;
-    for (const int s_id : labels)
+    within.reserve(labels.size());
+    for (const int s_id : labels) {
       within.push_back(sub_tally.rating[static_cast<std::size_t>(subgroup_label[{g, s_id}])]);
+    }
     for (std::size_t i = 0; i < labels.size(); ++i) {
       Group sub;
       sub.id = labels[i];
