@@ -1,6 +1,5 @@
 #include "cli/opinion_command.hpp"
 
-#include <charconv>
 #include <fstream>
 #include <iomanip>
 #include <iostream>
@@ -18,6 +17,7 @@ namespace coproduce::cli {
 namespace {
 
 using tally::ParseError;
+using tally::WholeNumber;
 using Json = nlohmann::ordered_json;
 
 constexpr int kMalformed = 3;
@@ -29,13 +29,6 @@ struct DeclaredGroups final {
   std::vector<std::string> labels;
   bool numeric = true;  // every label is a whole number: print them as numbers
 };
-
-std::optional<int64_t> WholeNumber(std::string_view s) {
-  int64_t v = 0;
-  const auto r = std::from_chars(s.data(), s.data() + s.size(), v);
-  if (s.empty() || r.ec != std::errc() || r.ptr != s.data() + s.size()) return std::nullopt;
-  return v;
-}
 
 std::variant<DeclaredGroups, ParseError> ReadGroups(const std::string& file) {
   std::ifstream in(file, std::ios::binary);

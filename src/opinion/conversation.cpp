@@ -161,14 +161,19 @@ struct Conversation::State final {
     random.seed(options.seed);
   }
 
-  bool CountsAsPass(int column) const {
-    const Id id = comment_ids[static_cast<std::size_t>(column)];
-    return moderated_out.contains(id) || meta.contains(id);
+  // Per column, 1 where the comment counts as a pass for everyone (moderated out or meta).
+  std::vector<char> PassColumns() const {
+    std::vector<char> pass(comment_ids.size(), 0);
+    for (std::size_t j = 0; j < pass.size(); ++j) {
+      pass[j] = moderated_out.contains(comment_ids[j]) || meta.contains(comment_ids[j]) ? 1 : 0;
+    }
+    return pass;
   }
 
   void Compute();
   void UpdateInConversation(int columns);
-  void RunPca(const std::vector<double>& mean, std::span<const char> pass_column);
+  // `counted`: 1 where the column counts (see PassColumns).
+  void RunPca(const std::vector<double>& mean, std::span<const char> counted);
   bool UseGram() const;
   std::vector<Point> Project(std::span<const char> pass_column);
   void ClusterBase(const std::vector<int>& in_rows, const std::vector<Point>& positions);
@@ -317,8 +322,7 @@ bool Conversation::State::UseGram() const {
   return gram < passes;
 }
 
-void Conversation::State::RunPca(const std::vector<double>& mean,
-                                 std::span<const char> pass_column) {
+void Conversation::State::RunPca(const std::vector<double>& mean, std::span<const char> counted) {
   const std::size_t columns = comment_ids.size();
   const int n = static_cast<int>(rows.size());
   // Warm start: the previous components, with 1 for comments that are new since.
@@ -328,7 +332,7 @@ void Conversation::State::RunPca(const std::vector<double>& mean,
     // One participant: their row of rating-mat, normalised, and no centring.
     std::vector<double> row(columns, 0.0);
     for (const Cell& cell : rows[0]) {
-      if (pass_column[static_cast<std::size_t>(cell.column)] == 0)
+      if (counted[static_cast<std::size_t>(cell.column)] != 0)
         row[static_cast<std::size_t>(cell.column)] = cell.value;
     }
     const double norm = std::sqrt(std::inner_product(row.begin(), row.end(), row.begin(), 0.0));
@@ -354,10 +358,8 @@ void Conversation::State::RunPca(const std::vector<double>& mean,
       co_votes.Build(rows);
       co_votes_ready = true;
     }
-    std::vector<char> active(columns);
-    for (std::size_t j = 0; j < columns; ++j) active[j] = pass_column[j] == 0 ? 1 : 0;
     Eigen::MatrixXd gram;
-    co_votes.Gram(mean, active, gram);
+    co_votes.Gram(mean, counted, gram);
     const auto product = [&](std::span<const double> v, std::vector<double>& y) {
       y.resize(v.size());
       Eigen::Map<Eigen::VectorXd>(y.data(), static_cast<Eigen::Index>(y.size())).noalias() =
@@ -369,8 +371,6 @@ void Conversation::State::RunPca(const std::vector<double>& mean,
                                          options.pca_iters, start, random);
     return;
   }
-  std::vector<char> counted(columns);
-  for (std::size_t j = 0; j < columns; ++j) counted[j] = pass_column[j] == 0 ? 1 : 0;
   const internal::VoteRows matrix{rows, mean, counted};
   if (!mini_batch) {
     pca =
@@ -646,9 +646,9 @@ void Conversation::State::Compute() {
     priority.assign(columns, 0.0);
     return;
   }
-  std::vector<char> pass_column(columns, 0);
-  for (std::size_t j = 0; j < columns; ++j)
-    pass_column[j] = CountsAsPass(static_cast<int>(j)) ? 1 : 0;
+  const std::vector<char> pass_column = PassColumns();
+  std::vector<char> counted(columns);
+  for (std::size_t j = 0; j < columns; ++j) counted[j] = pass_column[j] == 0 ? 1 : 0;
 
   UpdateInConversation(static_cast<int>(columns));
 
@@ -660,7 +660,7 @@ void Conversation::State::Compute() {
     if (pass_column[j] == 0 && t.seen > 0)
       mean[j] = static_cast<double>(t.disagree - t.agree) / static_cast<double>(t.seen);
   }
-  RunPca(mean, pass_column);
+  RunPca(mean, counted);
 
   const std::vector<Point> positions = Project(pass_column);
   map.positions.resize(n);
@@ -751,9 +751,7 @@ void Conversation::State::Compute() {
   for (std::size_t j = 0; j < columns; ++j) {
     all[j] = pass_column[j] != 0 ? Counts{0, 0, static_cast<int64_t>(n)} : all_raw[j];
   }
-  std::vector<char> eligible(columns);
-  for (std::size_t j = 0; j < columns; ++j) eligible[j] = pass_column[j] == 0 ? 1 : 0;
-  map.consensus = internal::SelectConsensus(comment_ids, all, eligible);
+  map.consensus = internal::SelectConsensus(comment_ids, all, counted);
   priority.assign(columns, 0.0);
   for (std::size_t j = 0; j < columns; ++j) {
     CommentResult& c = map.comments[j];
@@ -776,9 +774,7 @@ DeclaredGroupsReport Conversation::DeclaredGroups(const std::vector<int>& group_
   const State& s = *state_;
   const std::size_t columns = s.comment_ids.size();
   DeclaredGroupsReport out;
-  std::vector<char> pass_column(columns, 0);
-  for (std::size_t j = 0; j < columns; ++j)
-    pass_column[j] = s.CountsAsPass(static_cast<int>(j)) ? 1 : 0;
+  const std::vector<char> pass_column = s.PassColumns();
   std::vector<int> groups(s.rows.size(), -1);
   int n_groups = 0;
   for (std::size_t r = 0; r < groups.size() && r < group_of.size(); ++r) {

@@ -12,19 +12,8 @@ namespace coproduce::opinion {
 namespace {
 
 using tally::ParseError;
-
-std::string Quoted(std::string_view s) {
-  constexpr std::size_t kShown = 40;
-  if (s.size() > kShown) return "\"" + std::string(s.substr(0, kShown)) + "...\"";
-  return "\"" + std::string(s) + "\"";
-}
-
-std::optional<int64_t> WholeNumber(std::string_view s) {
-  int64_t v = 0;
-  const auto r = std::from_chars(s.data(), s.data() + s.size(), v);
-  if (s.empty() || r.ec != std::errc() || r.ptr != s.data() + s.size()) return std::nullopt;
-  return v;
-}
+using tally::Quote;
+using tally::WholeNumber;
 
 std::optional<double> Decimal(std::string_view s) {
   double v = 0;
@@ -56,7 +45,7 @@ class Table final {
     for (std::size_t i = 0; i < header_.size(); ++i) index_[header_[i]] = i;
     for (const std::string_view name : required) {
       if (!index_.contains(std::string(name))) {
-        return Fail(1, "The column " + Quoted(name) + " is missing from the header row.");
+        return Fail(1, "The column " + Quote(name) + " is missing from the header row.");
       }
     }
     return std::nullopt;
@@ -99,8 +88,8 @@ class Table final {
   std::optional<ParseError> Number(std::string_view name, int64_t& out) const {
     const std::optional<int64_t> v = WholeNumber(Cell(name));
     if (!v)
-      return Fail(
-          line_, "The " + std::string(name) + " " + Quoted(Cell(name)) + " is not a whole number.");
+      return Fail(line_,
+                  "The " + std::string(name) + " " + Quote(Cell(name)) + " is not a whole number.");
     out = *v;
     return std::nullopt;
   }
@@ -145,14 +134,14 @@ std::variant<std::vector<PolisComment>, tally::ParseError> ReadPolisComments(
     c.moderated = static_cast<int>(moderated);
     const std::string_view meta = table.Cell("is-meta");
     if (!meta.empty() && meta != "true" && meta != "false") {
-      return table.Fail(table.line(), "is-meta must be true or false, not " + Quoted(meta) + ".");
+      return table.Fail(table.line(), "is-meta must be true or false, not " + Quote(meta) + ".");
     }
     c.meta = meta == "true";
     if (const std::string_view gic = table.Cell("group-informed-consensus"); !gic.empty()) {
       c.group_informed_consensus = Decimal(gic);
       if (!c.group_informed_consensus) {
         return table.Fail(table.line(),
-                          "group-informed-consensus " + Quoted(gic) + " is not a number.");
+                          "group-informed-consensus " + Quote(gic) + " is not a number.");
       }
     }
     c.body = std::string(table.Cell("comment-body"));
@@ -176,7 +165,7 @@ std::variant<std::vector<PolisVote>, tally::ParseError> ReadPolisVotes(std::stri
     const std::optional<Vote> vote = VoteFromExport(table.Cell("vote"));
     if (!vote)
       return table.Fail(table.line(),
-                        "The vote " + Quoted(table.Cell("vote")) + " must be 1, -1 or 0.");
+                        "The vote " + Quote(table.Cell("vote")) + " must be 1, -1 or 0.");
     v.vote = *vote;
     out.push_back(v);
   }
@@ -196,7 +185,7 @@ std::variant<std::vector<PolisParticipant>, tally::ParseError> ReadPolisParticip
     if (std::find(std::begin(kKnown), std::end(kKnown), name) != std::end(kKnown)) continue;
     const std::optional<int64_t> id = WholeNumber(name);
     if (!id)
-      return table.Fail(1, "The column " + Quoted(name) + " is not a comment id (a whole number).");
+      return table.Fail(1, "The column " + Quote(name) + " is not a comment id (a whole number).");
     comment_columns.emplace_back(i, *id);
   }
   std::vector<PolisParticipant> out;
@@ -207,7 +196,7 @@ std::variant<std::vector<PolisParticipant>, tally::ParseError> ReadPolisParticip
     if (const std::string_view group = table.Cell("group-id"); !group.empty()) {
       const std::optional<int64_t> g = WholeNumber(group);
       if (!g || *g < 0 || *g > 1000) {
-        return table.Fail(table.line(), "The group-id " + Quoted(group) +
+        return table.Fail(table.line(), "The group-id " + Quote(group) +
                                             " must be empty or a whole number from 0.");
       }
       p.group = static_cast<int>(*g);
@@ -217,7 +206,7 @@ std::variant<std::vector<PolisParticipant>, tally::ParseError> ReadPolisParticip
       if (cell.empty()) continue;
       const std::optional<Vote> vote = VoteFromExport(cell);
       if (!vote) {
-        return table.Fail(table.line(), "The vote " + Quoted(cell) + " on comment " +
+        return table.Fail(table.line(), "The vote " + Quote(cell) + " on comment " +
                                             std::to_string(id) + " must be 1, -1, 0 or empty.");
       }
       p.votes.emplace_back(id, *vote);

@@ -1,7 +1,6 @@
 #include "tally/ballot_csv.hpp"
 
 #include <algorithm>
-#include <charconv>
 #include <map>
 #include <set>
 #include <utility>
@@ -12,19 +11,6 @@ namespace coproduce::tally {
 namespace {
 
 constexpr int kMaxSeats = 1'000'000;
-
-std::optional<int64_t> WholeNumber(std::string_view s) {
-  int64_t v = 0;
-  const auto r = std::from_chars(s.data(), s.data() + s.size(), v);
-  if (s.empty() || r.ec != std::errc() || r.ptr != s.data() + s.size()) return std::nullopt;
-  return v;
-}
-
-std::string Quote(std::string_view s) {
-  constexpr std::size_t kShown = 40;
-  if (s.size() > kShown) return "\"" + std::string(s.substr(0, kShown)) + "...\"";
-  return "\"" + std::string(s) + "\"";
-}
 
 bool NeedsQuotes(std::string_view s) {
   if (s.empty()) return false;

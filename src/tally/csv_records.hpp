@@ -4,6 +4,8 @@
 #pragma once
 
 #include <cstddef>
+#include <cstdint>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -13,6 +15,10 @@ namespace coproduce::tally {
 bool IsBlank(char c);
 // Without leading and trailing spaces, tabs and carriage returns.
 std::string_view Trim(std::string_view s);
+// The whole cell as a number; nullopt if it is empty or anything else is in it.
+std::optional<int64_t> WholeNumber(std::string_view s);
+// A cell as an error message shows it: in double quotes, cut short after 40 characters.
+std::string Quote(std::string_view s);
 
 class CsvRecords final {
  public:

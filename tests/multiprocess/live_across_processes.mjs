@@ -8,14 +8,12 @@ import assert from 'node:assert/strict';
 const [a, b, proxy, vote, token] = process.argv.slice(2);
 const kWaitMs = 15000;
 
-// The "N ballots were cast" count in each event of a live-results stream, as they arrive.
-async function listen(base) {
-  const response = await fetch(`${base}${vote}/results/events`, {
-    headers: { Accept: 'text/event-stream' },
-  });
-  assert.equal(response.status, 200, `${base}: the live results stream answered ${response.status}`);
+// The events of a server-sent event stream as they arrive, and a wait for one of them.
+async function eventStream(url, what) {
+  const response = await fetch(url, { headers: { Accept: 'text/event-stream' } });
+  assert.equal(response.status, 200, `${url}: ${what} answered ${response.status}`);
   assert.match(response.headers.get('content-type') ?? '', /text\/event-stream/);
-  const counts = [];
+  const events = [];
   const waiters = [];
   (async () => {
     const decoder = new TextDecoder();
@@ -24,28 +22,39 @@ async function listen(base) {
       buffer += decoder.decode(chunk, { stream: true });
       let end;
       while ((end = buffer.indexOf('\n\n')) >= 0) {
-        const event = buffer.slice(0, end);
+        events.push(buffer.slice(0, end));
         buffer = buffer.slice(end + 2);
-        const match = /(\d+) ballots were cast/.exec(event);
-        if (match) counts.push(Number(match[1]));
         for (const wake of waiters.splice(0)) wake();
       }
     }
   })().catch(() => {});
   return {
-    counts,
-    // Resolves once an event shows `count` ballots; fails after kWaitMs.
-    async until(count) {
+    events,
+    // Resolves once `done()` holds; fails with `failure()` after kWaitMs.
+    async waitFor(done, failure) {
       const deadline = Date.now() + kWaitMs;
-      while (!counts.includes(count)) {
+      while (!done()) {
         const left = deadline - Date.now();
-        assert.ok(left > 0, `${base}: no event showed ${count} ballot(s); saw ${JSON.stringify(counts)}`);
+        assert.ok(left > 0, `${url}: ${failure()}`);
         await new Promise((wake) => {
           waiters.push(wake);
           setTimeout(wake, left);
         });
       }
     },
+  };
+}
+
+// The "N ballots were cast" count in each event of a vote's live-results stream.
+async function listen(base) {
+  const stream = await eventStream(`${base}${vote}/results/events`, 'the live results stream');
+  const counts = () => stream.events.map((e) => /(\d+) ballots were cast/.exec(e)).filter(Boolean).map((m) => Number(m[1]));
+  return {
+    get counts() {
+      return counts();
+    },
+    until: (count) =>
+      stream.waitFor(() => counts().includes(count), () => `no event showed ${count} ballot(s); saw ${JSON.stringify(counts())}`),
   };
 }
 
@@ -78,39 +87,14 @@ const conversation = vote.replace(/\/votes\/\d+$/, '/conversations/1');
 
 // The map's versions as a conversation's stream sends them.
 async function versions(base) {
-  const response = await fetch(`${base}${conversation}/events`, {
-    headers: { Accept: 'text/event-stream' },
-  });
-  assert.equal(response.status, 200, `${base}: the conversation's stream answered ${response.status}`);
-  const seen = [];
-  const waiters = [];
-  (async () => {
-    const decoder = new TextDecoder();
-    let buffer = '';
-    for await (const chunk of response.body) {
-      buffer += decoder.decode(chunk, { stream: true });
-      let end;
-      while ((end = buffer.indexOf('\n\n')) >= 0) {
-        seen.push(buffer.slice(0, end).replace(/^data: /, ''));
-        buffer = buffer.slice(end + 2);
-        for (const wake of waiters.splice(0)) wake();
-      }
-    }
-  })().catch(() => {});
+  const stream = await eventStream(`${base}${conversation}/events`, "the conversation's stream");
+  const seen = () => stream.events.map((e) => e.replace(/^data: /, ''));
   return {
-    seen,
-    // Resolves once `count` events have arrived; fails after kWaitMs.
-    async until(count) {
-      const deadline = Date.now() + kWaitMs;
-      while (seen.length < count) {
-        const left = deadline - Date.now();
-        assert.ok(left > 0, `${base}: fewer than ${count} map events; saw ${JSON.stringify(seen)}`);
-        await new Promise((wake) => {
-          waiters.push(wake);
-          setTimeout(wake, left);
-        });
-      }
+    get seen() {
+      return seen();
     },
+    until: (count) =>
+      stream.waitFor(() => stream.events.length >= count, () => `fewer than ${count} map events; saw ${JSON.stringify(seen())}`),
   };
 }
 
