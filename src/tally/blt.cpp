@@ -181,6 +181,10 @@ class BltParser final {
       }
       withdrawn_[static_cast<std::size_t>(-id)] = true;
     }
+    // An election needs a candidate; the file it would be written back as could not say so.
+    if (std::count(withdrawn_.begin() + 1, withdrawn_.end(), true) == candidate_count_) {
+      return Fail("Every candidate is withdrawn: at least one must stand.");
+    }
     return true;
   }
 

@@ -122,6 +122,8 @@ TEST(Blt, RejectsMalformedInputWithLineAndSentence) {
       {"5 1\n0\n\"A\"\n", 1, "too few for their names"},
       {"2 1\n1 1 2\n0\n\"A\"\n\"B\"\n\"T\"\n", 2, "does not end with 0"},
       {"2 1\n1 1 3 0\n0\n\"A\"\n\"B\"\n\"T\"\n", 2, "'3' is out of range"},
+      // found by the fuzzer: once written back, such a file would have no candidate at all
+      {"1 8\n-1\n0\n\"B\"\n\"B\"\n", 2, "Every candidate is withdrawn"},
       {"2 1\n1 1 -1 0\n0\n\"A\"\n\"B\"\n\"T\"\n", 2, "out of range"},
       {"2 1\n1 1 99999999999999999999 0\n0\n\"A\"\n\"B\"\n\"T\"\n", 2, "out of range"},
       {"2 1\n1 1 1 0\n0\n\"A\"\n\"B\"\n\"T\"\n", 2, "appears twice"},
