@@ -127,6 +127,7 @@ std::variant<tally::Result, ParseError, std::string> CountBudget(const TallyArgs
         "--tie-break takes a comma list of max-votes, min-cost, max-cost, lexicographic.");
   }
   options.tie_breaks = *tie_breaks;
+  options.explain_voter_groups = args.voter_groups;
   auto result = tally::CountEqualShares(instance, options);
   if (auto* error = std::get_if<ParseError>(&result)) return *error;
   return std::get<tally::Result>(std::move(result));
@@ -231,6 +232,8 @@ CLI::App* AddTallyCommand(CLI::App& cli, TallyArgs& args) {
                   "pb-mes: keep raising past an exhaustive outcome.");
   tally->add_option("--tie-break", args.tie_break,
                     "pb-mes: comma list of max-votes,min-cost,max-cost,lexicographic.");
+  tally->add_flag("--voter-groups", args.voter_groups,
+                  "pb-mes: also list what each group of identical ballots paid.");
   tally->add_option("--dots", args.dots, "dot: how many dots each voter may spread (0: no limit).");
   return tally;
 }

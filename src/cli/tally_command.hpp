@@ -26,6 +26,7 @@ struct TallyArgs final {
   std::string completion = "add1u";
   bool no_exhaustive_stop = false;
   std::string tie_break;
+  bool voter_groups = false;
   // dot voting
   int64_t dots = 0;
 };

@@ -7,6 +7,7 @@
 #include <cmath>
 #include <future>
 #include <iterator>
+#include <limits>
 #include <optional>
 #include <thread>
 
@@ -234,6 +235,9 @@ class EqualShares final {
   // within them. Either way the outcome is the exact one.
   Outcome Run(const mpq_class& share, bool explain) {
     if (options_.floating_filter) {
+      if (!explain) {
+        if (auto quick = RunQuick(share)) return std::move(*quick);
+      }
       if (auto fast = RunFloating(share, explain)) return std::move(*fast);
     }
     return RunExact(share, explain);
@@ -745,16 +749,253 @@ class EqualShares final {
         class_version_[target] = static_cast<int>(versions_.size());
         versions_.push_back(
             Version{before, static_cast<int>(charges_.size()) - 1, e.utility, poor});
-        const auto text = FormatCertain(pay / unit_d_, pay_error / unit_d_, money_places_);
-        entry_paid_[i] = text ? *text
-                              : Money(poor ? mpq_class(ExactBudget(before))
-                                           : mpq_class(ExactLambda(versions_.back().charge) *
-                                                       FromInt(e.utility)));
-        AddPayment(selection, entry_paid_[i], e.weight);
+        // Everyone who is not poor pays lambda * u: one text per utility, whose error is
+        // lambda's alone (a budget's error only moves what is left).
+        const std::string* text = nullptr;
+        if (poor) {
+          const auto certain = FormatCertain(pay / unit_d_, pay_error / unit_d_, money_places_);
+          poor_text_ = certain ? *certain : Money(ExactBudget(before));
+          AddPayment(selection, poor_text_, e.weight);
+          text = &poor_text_;
+        } else {
+          auto it = std::find_if(rich_paid_.begin(), rich_paid_.end(),
+                                 [&](const RichPayment& r) { return r.utility == e.utility; });
+          if (it == rich_paid_.end()) {
+            const auto u = static_cast<double>(e.utility);
+            const auto certain = FormatCertain(
+                pay / unit_d_, (u * error + 4 * kEpsilon * share_) / unit_d_, money_places_);
+            it = rich_paid_.insert(
+                rich_paid_.end(), RichPayment{e.utility, 0,
+                                              certain ? *certain
+                                                      : Money(ExactLambda(versions_.back().charge) *
+                                                              FromInt(e.utility))});
+          }
+          it->weight += e.weight;
+          text = &it->text;
+        }
+        if (out.explain_groups) entry_paid_[i] = *text;
       }
     }
+    for (const RichPayment& rich : rich_paid_) AddPayment(selection, rich.text, rich.weight);
+    rich_paid_.clear();
     RecordPayments(selection.project, out);
     MoveGroups(selection.project);
+  }
+
+  // --- The quick run, for the Add1 steps, which need only what is funded: each voter group
+  // keeps its own budget and error bound, so a charge writes the groups and nothing else (no
+  // classes to split, no history). On big elections nearly every group ends in a class of its
+  // own, so the classes save nothing there. The decisions carry the same error bounds as
+  // LambdaFloating; any doubt and the caller runs RunFloating, then the exact count. ---
+
+  struct Purse final {
+    double money = 0;
+    double error = 0;  // a bound on |money - exact budget|
+  };
+  struct QuickEntry final {
+    double money = 0;
+    double error = 0;
+    double weight = 0;
+  };
+  // Entries [first, last) of quick_ share one utility.
+  struct Stretch final {
+    std::size_t first = 0;
+    std::size_t last = 0;
+    double utility = 0;
+    double rich_low = 0;   // min over the rich of budget - error
+    double poor_high = 0;  // max over the poor of budget + error
+  };
+
+  // Lambda for `project` from the groups' purses, as LambdaFloating computes it from classes.
+  // The supporters are gathered bucket by bucket, so each stretch of quick_ has one utility.
+  Verdict LambdaQuick(int project, double& lambda, double& error) {
+    std::size_t n = 0;
+    double money = 0;
+    double total = 0;      // sum of weight * utility
+    double deviation = 0;  // sum of weight * error
+    quick_stretches_.clear();
+    for (const Bucket& bucket : buckets_[project]) {
+      const auto u = static_cast<double>(bucket.utility);
+      const std::size_t first = n;
+      if (!quick_charged_) {
+        // Before the first charge every voter has the starting share: one entry per bucket.
+        const Purse start = purse_[0];
+        if (start.money <= 0) break;
+        const auto w = static_cast<double>(bucket.total);
+        quick_[n++] = QuickEntry{start.money, start.error, w};
+        money += w * start.money;
+        total += w * u;
+        deviation += w * start.error;
+      } else {
+        const std::size_t count = bucket.groups.size();
+        const int32_t* groups = bucket.groups.data();
+        double weight = 0;
+        if (bucket.weights.empty()) {
+          for (std::size_t i = 0; i < count; ++i) {
+            const Purse purse = purse_[groups[i]];
+            if (purse.money <= 0) continue;
+            quick_[n++] = QuickEntry{purse.money, purse.error, 1.0};
+            money += purse.money;
+            deviation += purse.error;
+          }
+          weight = static_cast<double>(n - first);
+        } else {
+          for (std::size_t i = 0; i < count; ++i) {
+            const Purse purse = purse_[groups[i]];
+            if (purse.money <= 0) continue;
+            const auto w = static_cast<double>(bucket.weights[i]);
+            quick_[n++] = QuickEntry{purse.money, purse.error, w};
+            money += w * purse.money;
+            weight += w;
+            deviation += w * purse.error;
+          }
+        }
+        total += weight * u;
+      }
+      if (n > first) quick_stretches_.push_back(Stretch{first, n, u, 0, 0});
+    }
+    const QuickEntry* entries = quick_.data();
+    const double cost = cost_d_[project];
+    const double k = static_cast<double>(n) + 2;
+    const double spread = deviation * (1 + k * kEpsilon) + 4 * k * kEpsilon * (money + cost);
+    if (money < cost - spread) return Verdict::kUnaffordable;
+    if (money <= cost + spread) return Verdict::kTooClose;
+    // Water-filling as in LambdaFloating. Each pass also finds, per stretch, the rich
+    // supporter nearest to paying all they have and the poor one nearest to paying less,
+    // which the last pass leaves for the checks below.
+    double paid = 0;
+    double poor = 0;
+    double denominator = total;
+    lambda = cost / total;
+    constexpr double kInfinity = std::numeric_limits<double>::infinity();
+    for (;;) {
+      paid = 0;
+      poor = 0;
+      denominator = total;
+      for (Stretch& stretch : quick_stretches_) {
+        const double threshold = lambda * stretch.utility;
+        double poor_weight = 0;
+        double rich_low = kInfinity;
+        double poor_high = -kInfinity;
+        for (std::size_t i = stretch.first; i < stretch.last; ++i) {
+          const QuickEntry& e = entries[i];
+          if (e.money < threshold) {
+            paid += e.weight * e.money;
+            poor += e.weight * e.error;
+            poor_weight += e.weight;
+            poor_high = std::max(poor_high, e.money + e.error);
+          } else {
+            rich_low = std::min(rich_low, e.money - e.error);
+          }
+        }
+        denominator -= poor_weight * stretch.utility;
+        stretch.rich_low = rich_low;
+        stretch.poor_high = poor_high;
+      }
+      if (denominator <= 0) return Verdict::kTooClose;
+      const double next = (cost - paid) / denominator;
+      if (next <= lambda) break;
+      lambda = next;
+    }
+    error = (poor * (1 + k * kEpsilon) + 4 * k * kEpsilon * (paid + cost)) / denominator +
+            4 * kEpsilon * lambda;
+    // LambdaFloating's checks, per stretch on its extremes: who pays all they have must be
+    // beyond doubt. The factors cover rounding in the products.
+    for (const Stretch& stretch : quick_stretches_) {
+      const double u = stretch.utility;
+      if ((lambda + error) * u >= stretch.rich_low * (1 - 4 * kEpsilon)) {
+        return Verdict::kTooClose;
+      }
+      if (stretch.poor_high * (1 + 4 * kEpsilon) >= (lambda - error) * u) {
+        return Verdict::kTooClose;
+      }
+    }
+    return Verdict::kAffordable;
+  }
+
+  // Charges the supporters of `project` as ChargeFloating does, group by group.
+  void ChargeQuick(int project, double lambda, double error) {
+    if (!quick_charged_) {
+      const Purse start = purse_.empty() ? Purse{} : purse_[0];
+      purse_.assign(group_weight_.size(), start);
+      quick_charged_ = true;
+    }
+    for (const Bucket& bucket : buckets_[project]) {
+      const auto u = static_cast<double>(bucket.utility);
+      const double pay_error_add = u * error + 4 * kEpsilon * share_;
+      for (const int32_t g : bucket.groups) {
+        Purse& purse = purse_[g];
+        if (purse.money <= 0) continue;
+        const double budget = purse.money;
+        const bool poor = budget < lambda * u;
+        const double pay = std::min(budget, lambda * u);
+        purse.money = std::max(0.0, budget - pay);
+        purse.error = poor ? 0.0 : purse.error + pay_error_add;
+      }
+    }
+  }
+
+  std::optional<Outcome> RunQuick(const mpq_class& share) {
+    const double start = share.get_d();
+    share_ = std::fabs(start);
+    // One purse stands for everyone until the first charge fills in the rest.
+    purse_.assign(1, Purse{std::max(0.0, start), share_ * kEpsilon});
+    if (start < 0) return std::nullopt;
+    quick_charged_ = false;
+    std::size_t most = 0;
+    for (const auto& buckets : buckets_) {
+      std::size_t count = 0;
+      for (const Bucket& bucket : buckets) count += bucket.groups.size();
+      most = std::max(most, count);
+    }
+    if (quick_.size() < most) quick_.resize(most);
+    Outcome out = StartOutcome(false);
+    std::vector<int> remaining = FundableProjects();
+    const std::size_t m = instance_.projects.size();
+    std::vector<double> lower(m, -1.0);
+    std::vector<double> rho(m, 0.0);
+    std::vector<double> rho_error(m, 0.0);
+    std::vector<bool> dropped(m, false);
+    const bool cost_utility = options_.utility == MesUtility::kCost;
+    std::vector<int> evaluated;
+    for (;;) {
+      std::stable_sort(remaining.begin(), remaining.end(),
+                       [&](int a, int b) { return lower[a] < lower[b]; });
+      int best = -1;
+      double best_lambda = 0;
+      double best_error = 0;
+      evaluated.clear();
+      for (int j : remaining) {
+        if (best >= 0 && lower[j] > rho[best] + rho_error[best]) break;
+        double lambda = 0;
+        double error = 0;
+        const Verdict verdict = LambdaQuick(j, lambda, error);
+        if (verdict == Verdict::kTooClose) return std::nullopt;
+        if (verdict == Verdict::kUnaffordable) {
+          dropped[j] = true;
+          continue;
+        }
+        rho[j] = cost_utility ? lambda / cost_d_[j] : lambda;
+        rho_error[j] = cost_utility ? error / cost_d_[j] + 2 * kEpsilon * rho[j] : error;
+        lower[j] = rho[j] - rho_error[j];
+        evaluated.push_back(j);
+        if (best < 0 || rho[j] < rho[best]) {
+          best = j;
+          best_lambda = lambda;
+          best_error = error;
+        }
+      }
+      std::erase_if(remaining, [&](int j) { return dropped[j]; });
+      if (best < 0) break;
+      for (int j : evaluated) {
+        if (j != best && lower[j] <= rho[best] + rho_error[best]) return std::nullopt;
+      }
+      Selection selection = Select({best});
+      ChargeQuick(best, best_lambda, best_error);
+      std::erase(remaining, best);
+      Finish(selection, out);
+    }
+    return out;
   }
 
   // --- What the floating run did, to compute any amount exactly on demand. ---
@@ -860,7 +1101,20 @@ class EqualShares final {
   std::vector<std::optional<mpq_class>> exact_budget_;  // by version
   std::vector<std::optional<mpq_class>> exact_lambda_;  // by charge
 
+  // Quick run: each group's purse (one for everyone before the first charge).
+  std::vector<Purse> purse_;
+  bool quick_charged_ = false;
+
   // Scratch space, kept between calls to avoid allocations.
+  struct RichPayment final {
+    int64_t utility = 0;
+    int64_t weight = 0;  // voters who paid it
+    std::string text;
+  };
+  std::vector<RichPayment> rich_paid_;  // explained floating charge: one per utility
+  std::string poor_text_;
+  std::vector<QuickEntry> quick_;  // as many as the most supported project has groups
+  std::vector<Stretch> quick_stretches_;
   std::vector<Entry> entries_;
   std::vector<Entry> best_entries_;
   std::vector<int> entry_target_;
@@ -930,7 +1184,6 @@ std::variant<Result, ParseError> CountEqualShares(const BudgetInstance& instance
                               "Every project fits in the budget, so MES runs once "
                               "with B/n per voter."}};
     }
-    outcome = mes.Run(share, false);
   } else {
     if (options.add1_integral_start) {
       mpz_class whole = budget.get_num() / (unit * n);
@@ -1000,7 +1253,7 @@ std::variant<Result, ParseError> CountEqualShares(const BudgetInstance& instance
                            {"steps", steps},
                            {"stopped", stopped}};
   }
-  // The last run again, recording what every voter paid.
+  // The run that is kept (the last Add1 step's again), recording what every voter paid.
   outcome = mes.Run(share, true);
   explanation["share"] = money(share);
 

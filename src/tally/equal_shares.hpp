@@ -47,8 +47,10 @@ struct MesOptions final {
   int64_t add1_increment = 1;  // currency units added to each voter's share per Add1 step
   std::vector<MesTieBreak> tie_breaks = {};
   std::vector<int64_t> ordinal_points = {};  // utilities of ordinal ballots, as in ProjectScores
-  // List what each aggregated ballot paid per project (large for big elections).
-  bool explain_voter_groups = true;
+  // Also list what each group of identical ballots paid per project and kept. Off by
+  // default: the rounds already say what each voter paid for each project, and on a city's
+  // vote the list has one entry per distinct ballot (90,000 entries, 16 MB of JSON).
+  bool explain_voter_groups = false;
   // Count in floating point with error bounds first, falling back to rational arithmetic
   // whenever a decision or a shown amount is within them. The outcome and explanation are
   // the same either way; false (rational only, much slower) is for audits and tests.

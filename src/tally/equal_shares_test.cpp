@@ -45,7 +45,8 @@ BudgetInstance Example() {
 }
 
 TEST(EqualShares, ExplainsRhoAndWhatEachVoterPaid) {
-  const Result result = Count(Example(), {.completion = MesCompletion::kNone});
+  const Result result =
+      Count(Example(), {.completion = MesCompletion::kNone, .explain_voter_groups = true});
   EXPECT_EQ(result.winners, (std::vector<std::string>{"A", "C"}));
   const auto& e = result.explanation;
   EXPECT_EQ(e["share"], "10.00");
@@ -79,7 +80,7 @@ TEST(EqualShares, RoundsMidpointAmountsExactly) {
   b.ranking = {{1}};
   b.multiplicity = 2048;
   instance.ballots = {a, b};
-  MesOptions options{.completion = MesCompletion::kNone};
+  MesOptions options{.completion = MesCompletion::kNone, .explain_voter_groups = true};
   const Result fast = Count(instance, options);
   const auto& e = fast.explanation;
   EXPECT_EQ(fast.winners, (std::vector<std::string>{"B", "A"}));
@@ -189,12 +190,58 @@ TEST(EqualShares, FloatingFilterAgreesWithRationalArithmetic) {
       options.completion = completion;
       options.utility = trial % 4 == 1 ? MesUtility::kCardinality : MesUtility::kCost;
       options.add1_exhaustive_stop = trial % 7 != 0;
+      options.explain_voter_groups = true;
       const Result fast = Count(instance, options);
       options.floating_filter = false;
       const Result exact = Count(instance, options);
       ASSERT_EQ(fast.winners, exact.winners) << "trial " << trial;
       ASSERT_EQ(fast.explanation, exact.explanation) << "trial " << trial;
     }
+  }
+}
+
+// The Add1 steps use a quicker run that keeps one budget per group of ballots. On elections
+// with hundreds of groups, weights and scores, its steps must reach the same outcome as
+// rational arithmetic.
+TEST(EqualShares, QuickAdd1StepsAgreeWithRationalArithmeticOnLargerElections) {
+  std::mt19937_64 random(20261123);
+  const auto pick = [&](int64_t low, int64_t high) {
+    return std::uniform_int_distribution<int64_t>(low, high)(random);
+  };
+  for (int trial = 0; trial < 12; ++trial) {
+    BudgetInstance instance;
+    const bool cumulative = trial % 3 == 2;
+    instance.vote_type = cumulative ? "cumulative" : "approval";
+    const int projects = static_cast<int>(pick(10, 25));
+    int64_t total = 0;
+    for (int j = 0; j < projects; ++j) {
+      const int64_t cost = trial % 2 == 0 ? pick(1, 20) * 500 : pick(300, 9000);
+      total += cost;
+      instance.projects.push_back({"p" + std::to_string(j), "", std::to_string(cost), {}});
+    }
+    instance.budget = std::to_string(total * pick(3, 6) / 10);
+    const int groups = static_cast<int>(pick(200, 400));
+    for (int g = 0; g < groups; ++g) {
+      Ballot ballot;
+      ballot.multiplicity = trial % 2 == 0 ? 1 : pick(1, 6);
+      std::vector<int> approved;
+      for (int j = 0; j < projects; ++j) {
+        // Earlier projects are more popular, so budgets run out unevenly.
+        if (pick(0, projects + 2) < projects - j) continue;
+        approved.push_back(j);
+        if (cumulative) ballot.scores[j] = pick(1, 4);
+      }
+      if (!cumulative) ballot.ranking = Ranking::OneGroup(approved);
+      instance.ballots.push_back(ballot);
+    }
+    MesOptions options;
+    options.utility = trial == 3 ? MesUtility::kCardinality : MesUtility::kCost;
+    const Result quick = Count(instance, options);
+    options.floating_filter = false;
+    const Result exact = Count(instance, options);
+    ASSERT_EQ(quick.winners, exact.winners) << "trial " << trial;
+    ASSERT_EQ(quick.explanation, exact.explanation) << "trial " << trial;
+    EXPECT_GT(quick.explanation["add1"]["steps"].get<int64_t>(), 0) << "trial " << trial;
   }
 }
 
@@ -237,6 +284,7 @@ TEST(EqualShares, VoterGroupsAddUpToTheRoundsAndGroupingDoesNotMatter) {
     }
     MesOptions options;
     options.completion = trial % 2 == 0 ? MesCompletion::kNone : MesCompletion::kAdd1Utilitarian;
+    options.explain_voter_groups = true;
     const Result grouped = Count(instance, options);
     const Result single = Count(split, options);
     ASSERT_EQ(grouped.winners, single.winners) << "trial " << trial;
@@ -365,6 +413,8 @@ std::optional<Result> Run(const Case& c, std::string& error) {
         options.add1_exhaustive_stop = value == "on";
       } else if (key == "integral") {
         options.add1_integral_start = value == "on";
+      } else if (key == "voter_groups") {
+        options.explain_voter_groups = value == "on";
       } else if (key == "increment") {
         options.add1_increment = std::stoll(value);
       } else if (key == "tie_break") {

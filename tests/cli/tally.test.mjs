@@ -76,6 +76,22 @@ test('budgeting methods on Pabulib files', { skip: skipShared }, () => {
   assert.deepEqual([...assen.winners].sort(), ['11', '12', '13', '14', '2', '3', '5', '6', '9'].sort());
 });
 
+test('equal shares lists what each group of ballots paid only when asked', () => {
+  const pb = file('small.pb', ['META', 'key;value', 'num_projects;3', 'num_votes;10', 'budget;100',
+    'vote_type;approval', 'PROJECTS', 'project_id;cost', 'A;50', 'B;50', 'C;40', 'VOTES', 'voter_id;vote',
+    ...[1, 2, 3, 4, 5].map((v) => `${v};A,B`), '6;A', ...[7, 8, 9, 10].map((v) => `${v};C`)].join('\n') + '\n');
+  const plain = json(pb, '--method', 'pb-mes', '--completion', 'none');
+  assert.deepEqual(plain.winners, ['A', 'C']);
+  // The rounds say what each voter paid for each project: 6 paid 8.33 for A, 4 paid 10 for C.
+  assert.deepEqual(plain.rounds[0].payments, [{ amount: '8.33', voters: 6 }]);
+  assert.deepEqual(plain.rounds[1].payments, [{ amount: '10.00', voters: 4 }]);
+  assert.equal(plain.voter_groups, undefined);
+  const listed = json(pb, '--method', 'pb-mes', '--completion', 'none', '--voter-groups');
+  assert.deepEqual(listed.voter_groups[0], { projects: ['A', 'B'], voters: 5, paid: { A: '8.33' }, left: '1.67' });
+  assert.equal(listed.voter_groups.length, 3);
+  assert.match(tally(pb, '--method', 'pb-mes', '--voter-groups').stdout, /voter_groups/);
+});
+
 test('a small BLT counted readable and as JSON', () => {
   const blt = file('small.blt', '3 1\n4 1 2 0\n3 2 0\n2 3 2 0\n0\n"Ann"\n"Bob"\n"Cat"\n"Small"\n');
   const readable = tally(blt, '--method', 'irv');
