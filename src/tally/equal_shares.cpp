@@ -797,116 +797,135 @@ class EqualShares final {
     double error = 0;
     double weight = 0;
   };
-  // Entries [first, last) of quick_ share one utility.
+  // Entries [first, last) of quick_ share one utility. A pass at some lambda fills the rest.
   struct Stretch final {
     std::size_t first = 0;
     std::size_t last = 0;
     double utility = 0;
-    double rich_low = 0;   // min over the rich of budget - error
-    double poor_high = 0;  // max over the poor of budget + error
+    double poor_weight = 0;  // of the poor: budget below lambda * utility
+    double poor_max = 0;     // max budget of the poor
+    double rich_min = 0;     // min budget of the rich
+  };
+  static constexpr double kInfinity = std::numeric_limits<double>::infinity();
+
+  // A pass at `lambda`: what the poor pay, the sum of their weight * error, and per stretch
+  // who is poor. Without branches: who is poor is unpredictable, and while gathering a
+  // mispredicted branch would also stall the loads. Locals, so that they stay in registers.
+  struct Pass final {
+    double paid = 0;
+    double poor = 0;
+    double poor_weight = 0;
+    double poor_max = -kInfinity;
+    double rich_min = kInfinity;
+
+    void Add(double money, double error, double weight, double threshold) {
+      if (money < threshold) {
+        paid += weight * money;
+        poor += weight * error;
+        poor_weight += weight;
+        poor_max = std::max(poor_max, money);
+      } else {
+        rich_min = std::min(rich_min, money);
+      }
+    }
   };
 
-  // Lambda for `project` from the groups' purses, as LambdaFloating computes it from classes.
-  // The supporters are gathered bucket by bucket, so each stretch of quick_ has one utility.
-  Verdict LambdaQuick(int project, double& lambda, double& error) {
+  // Lambda for `project` from the groups' purses, as LambdaFloating computes it from classes,
+  // starting from `floor`, a lambda it cannot be below. The supporters are gathered bucket by
+  // bucket, so each stretch of quick_ has one utility, and the first pass (at the floor) is
+  // made while gathering.
+  Verdict LambdaQuick(int project, double floor, double& lambda, double& error) {
     std::size_t n = 0;
     double money = 0;
     double total = 0;      // sum of weight * utility
     double deviation = 0;  // sum of weight * error
+    double paid = 0;       // by the poor, at lambda
+    double poor = 0;       // sum of weight * error of the poor
+    const double cost = cost_d_[project];
+    lambda = std::max(floor, cost / quick_weight_all_[project]);
     quick_stretches_.clear();
     for (const Bucket& bucket : buckets_[project]) {
       const auto u = static_cast<double>(bucket.utility);
       const std::size_t first = n;
+      double weight = 0;
       if (!quick_charged_) {
         // Before the first charge every voter has the starting share: one entry per bucket.
         const Purse start = purse_[0];
         if (start.money <= 0) break;
-        const auto w = static_cast<double>(bucket.total);
-        quick_[n++] = QuickEntry{start.money, start.error, w};
-        money += w * start.money;
-        total += w * u;
-        deviation += w * start.error;
+        weight = static_cast<double>(bucket.total);
+        quick_[n++] = QuickEntry{start.money, start.error, weight};
+        money += weight * start.money;
+        deviation += weight * start.error;
       } else {
         const std::size_t count = bucket.groups.size();
         const int32_t* groups = bucket.groups.data();
-        double weight = 0;
-        if (bucket.weights.empty()) {
-          for (std::size_t i = 0; i < count; ++i) {
-            const Purse purse = purse_[groups[i]];
-            if (purse.money <= 0) continue;
-            quick_[n++] = QuickEntry{purse.money, purse.error, 1.0};
-            money += purse.money;
-            deviation += purse.error;
-          }
-          weight = static_cast<double>(n - first);
-        } else {
-          for (std::size_t i = 0; i < count; ++i) {
-            const Purse purse = purse_[groups[i]];
-            if (purse.money <= 0) continue;
-            const auto w = static_cast<double>(bucket.weights[i]);
-            quick_[n++] = QuickEntry{purse.money, purse.error, w};
-            money += w * purse.money;
-            weight += w;
-            deviation += w * purse.error;
-          }
+        for (std::size_t i = 0; i < count; ++i) {
+          const Purse purse = purse_[groups[i]];
+          if (purse.money <= 0) continue;
+          const double w = bucket.weights.empty() ? 1.0 : static_cast<double>(bucket.weights[i]);
+          quick_[n++] = QuickEntry{purse.money, purse.error, w};
+          money += w * purse.money;
+          weight += w;
+          deviation += w * purse.error;
         }
-        total += weight * u;
       }
-      if (n > first) quick_stretches_.push_back(Stretch{first, n, u, 0, 0});
+      total += weight * u;
+      if (n > first) quick_stretches_.push_back(Stretch{first, n, u, 0, 0, 0});
     }
     const QuickEntry* entries = quick_.data();
-    const double cost = cost_d_[project];
     const double k = static_cast<double>(n) + 2;
     const double spread = deviation * (1 + k * kEpsilon) + 4 * k * kEpsilon * (money + cost);
     if (money < cost - spread) return Verdict::kUnaffordable;
     if (money <= cost + spread) return Verdict::kTooClose;
-    // Water-filling as in LambdaFloating. Each pass also finds, per stretch, the rich
-    // supporter nearest to paying all they have and the poor one nearest to paying less,
-    // which the last pass leaves for the checks below.
-    double paid = 0;
-    double poor = 0;
-    double denominator = total;
-    lambda = cost / total;
-    constexpr double kInfinity = std::numeric_limits<double>::infinity();
-    for (;;) {
+    // Water-filling from below, as in LambdaFloating: lambda rises while supporters turn out
+    // too poor to pay it. It stops once the next lambda leaves every supporter on the side
+    // of it they were on: then that lambda solves the equation with this set of poor.
+    double denominator = 0;
+    for (int passes = 0;; ++passes) {
       paid = 0;
       poor = 0;
-      denominator = total;
       for (Stretch& stretch : quick_stretches_) {
+        Pass pass;
         const double threshold = lambda * stretch.utility;
-        double poor_weight = 0;
-        double rich_low = kInfinity;
-        double poor_high = -kInfinity;
         for (std::size_t i = stretch.first; i < stretch.last; ++i) {
-          const QuickEntry& e = entries[i];
-          if (e.money < threshold) {
-            paid += e.weight * e.money;
-            poor += e.weight * e.error;
-            poor_weight += e.weight;
-            poor_high = std::max(poor_high, e.money + e.error);
-          } else {
-            rich_low = std::min(rich_low, e.money - e.error);
-          }
+          pass.Add(entries[i].money, entries[i].error, entries[i].weight, threshold);
         }
-        denominator -= poor_weight * stretch.utility;
-        stretch.rich_low = rich_low;
-        stretch.poor_high = poor_high;
+        paid += pass.paid;
+        poor += pass.poor;
+        stretch.poor_weight = pass.poor_weight;
+        stretch.poor_max = pass.poor_max;
+        stretch.rich_min = pass.rich_min;
       }
-      if (denominator <= 0) return Verdict::kTooClose;
+      denominator = total;
+      for (const Stretch& stretch : quick_stretches_) {
+        denominator -= stretch.poor_weight * stretch.utility;
+      }
+      if (denominator <= 0 || passes > 64) return Verdict::kTooClose;
       const double next = (cost - paid) / denominator;
-      if (next <= lambda) break;
+      bool settled = true;
+      for (const Stretch& stretch : quick_stretches_) {
+        const double threshold = next * stretch.utility;
+        if (stretch.poor_max >= threshold || stretch.rich_min < threshold) settled = false;
+      }
+      if (settled) {
+        lambda = next;
+        break;
+      }
+      if (next <= lambda) return Verdict::kTooClose;  // rounding at the edge of a budget
       lambda = next;
     }
     error = (poor * (1 + k * kEpsilon) + 4 * k * kEpsilon * (paid + cost)) / denominator +
             4 * kEpsilon * lambda;
-    // LambdaFloating's checks, per stretch on its extremes: who pays all they have must be
-    // beyond doubt. The factors cover rounding in the products.
+    // LambdaFloating's checks: who pays all they have must be beyond doubt. Here on each
+    // stretch's nearest budgets, widened by the largest error of any purse; the factors
+    // cover rounding in the products.
+    const double e = purse_error_max_;
     for (const Stretch& stretch : quick_stretches_) {
       const double u = stretch.utility;
-      if ((lambda + error) * u >= stretch.rich_low * (1 - 4 * kEpsilon)) {
+      if ((lambda + error) * u >= (stretch.rich_min - e) * (1 - 4 * kEpsilon)) {
         return Verdict::kTooClose;
       }
-      if (stretch.poor_high * (1 + 4 * kEpsilon) >= (lambda - error) * u) {
+      if ((stretch.poor_max + e) * (1 + 4 * kEpsilon) >= (lambda - error) * u) {
         return Verdict::kTooClose;
       }
     }
@@ -920,19 +939,23 @@ class EqualShares final {
       purse_.assign(group_weight_.size(), start);
       quick_charged_ = true;
     }
+    double error_max = purse_error_max_;  // a local, to stay in a register
     for (const Bucket& bucket : buckets_[project]) {
       const auto u = static_cast<double>(bucket.utility);
       const double pay_error_add = u * error + 4 * kEpsilon * share_;
+      const double threshold = lambda * u;
       for (const int32_t g : bucket.groups) {
         Purse& purse = purse_[g];
-        if (purse.money <= 0) continue;
         const double budget = purse.money;
-        const bool poor = budget < lambda * u;
-        const double pay = std::min(budget, lambda * u);
-        purse.money = std::max(0.0, budget - pay);
+        if (budget <= 0) continue;
+        // Who is poor pays all they have and keeps exactly nothing, with no error.
+        const bool poor = budget < threshold;
+        purse.money = poor ? 0.0 : budget - threshold;
         purse.error = poor ? 0.0 : purse.error + pay_error_add;
+        error_max = std::max(error_max, purse.error);
       }
     }
+    purse_error_max_ = error_max;
   }
 
   std::optional<Outcome> RunQuick(const mpq_class& share) {
@@ -940,6 +963,7 @@ class EqualShares final {
     share_ = std::fabs(start);
     // One purse stands for everyone until the first charge fills in the rest.
     purse_.assign(1, Purse{std::max(0.0, start), share_ * kEpsilon});
+    purse_error_max_ = share_ * kEpsilon;
     if (start < 0) return std::nullopt;
     quick_charged_ = false;
     std::size_t most = 0;
@@ -949,12 +973,23 @@ class EqualShares final {
       most = std::max(most, count);
     }
     if (quick_.size() < most) quick_.resize(most);
+    if (quick_weight_all_.empty()) {
+      // Sum of weight * utility over all supporters: cost over it is where lambda starts.
+      quick_weight_all_.assign(buckets_.size(), 0.0);
+      for (std::size_t j = 0; j < buckets_.size(); ++j) {
+        for (const Bucket& bucket : buckets_[j]) {
+          quick_weight_all_[j] +=
+              static_cast<double>(bucket.total) * static_cast<double>(bucket.utility);
+        }
+      }
+    }
     Outcome out = StartOutcome(false);
     std::vector<int> remaining = FundableProjects();
     const std::size_t m = instance_.projects.size();
     std::vector<double> lower(m, -1.0);
     std::vector<double> rho(m, 0.0);
     std::vector<double> rho_error(m, 0.0);
+    std::vector<double> floor(m, 0.0);  // a certain lower bound of each project's lambda
     std::vector<bool> dropped(m, false);
     const bool cost_utility = options_.utility == MesUtility::kCost;
     std::vector<int> evaluated;
@@ -969,12 +1004,15 @@ class EqualShares final {
         if (best >= 0 && lower[j] > rho[best] + rho_error[best]) break;
         double lambda = 0;
         double error = 0;
-        const Verdict verdict = LambdaQuick(j, lambda, error);
+        const Verdict verdict = LambdaQuick(j, floor[j], lambda, error);
         if (verdict == Verdict::kTooClose) return std::nullopt;
         if (verdict == Verdict::kUnaffordable) {
           dropped[j] = true;
           continue;
         }
+        // Budgets only shrink, so lambda only rises: a certain lower bound of it now is
+        // one for the rest of the run, and the next evaluation starts there.
+        floor[j] = std::max(0.0, (lambda - error) * (1 - 4 * kEpsilon));
         rho[j] = cost_utility ? lambda / cost_d_[j] : lambda;
         rho_error[j] = cost_utility ? error / cost_d_[j] + 2 * kEpsilon * rho[j] : error;
         lower[j] = rho[j] - rho_error[j];
@@ -1104,6 +1142,7 @@ class EqualShares final {
   // Quick run: each group's purse (one for everyone before the first charge).
   std::vector<Purse> purse_;
   bool quick_charged_ = false;
+  double purse_error_max_ = 0;  // no purse's error is larger
 
   // Scratch space, kept between calls to avoid allocations.
   struct RichPayment final {
@@ -1115,6 +1154,7 @@ class EqualShares final {
   std::string poor_text_;
   std::vector<QuickEntry> quick_;  // as many as the most supported project has groups
   std::vector<Stretch> quick_stretches_;
+  std::vector<double> quick_weight_all_;  // by project
   std::vector<Entry> entries_;
   std::vector<Entry> best_entries_;
   std::vector<int> entry_target_;
