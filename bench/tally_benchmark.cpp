@@ -215,14 +215,16 @@ BENCHMARK(BM_MeekStv_Ward)->Unit(benchmark::kMillisecond);
 
 // --- Participatory budgeting -----------------------------------------------------------------
 
-// Equal shares with the add1u completion and the options the site and the CLI use (arg 1), and
-// plain MES with B/n per voter (arg 0): one MES run, what each Add1 step costs.
+// Equal shares with the add1u completion and the options the site and the CLI use (arg 1), the
+// same listing what each group of identical ballots paid (arg 2, `--voter-groups`), and plain
+// MES with B/n per voter (arg 0): one explained MES run.
 void BM_EqualShares_90kx160(benchmark::State& state) {
   const auto& mes = Mes();
   if (!mes.value) return state.SkipWithError(mes.error.c_str());
   coproduce::tally::MesOptions options;
   options.completion = state.range(0) != 0 ? coproduce::tally::MesCompletion::kAdd1Utilitarian
                                            : coproduce::tally::MesCompletion::kNone;
+  options.explain_voter_groups = state.range(0) == 2;
   std::string label;
   for (auto _ : state) {
     auto result = coproduce::tally::CountEqualShares(*mes.value, options);
@@ -246,6 +248,7 @@ void BM_EqualShares_90kx160(benchmark::State& state) {
 BENCHMARK(BM_EqualShares_90kx160)
     ->ArgName("add1u")
     ->Arg(1)
+    ->Arg(2)
     ->Arg(0)
     ->Repetitions(1)
     ->Unit(benchmark::kMillisecond);

@@ -640,6 +640,72 @@ class EqualShares final {
     return Verdict::kAffordable;
   }
 
+  // What a floating run knows of each project between selections.
+  struct Candidates final {
+    std::vector<int> remaining;  // fundable, not funded, not found unaffordable
+    std::vector<double> lower;   // by project: a certain lower bound of rho
+    std::vector<double> rho;     // by project: rho when last evaluated
+    std::vector<double> rho_error;
+    std::vector<bool> dropped;
+    std::vector<int> evaluated;  // in this selection
+  };
+  struct Pick final {
+    int project = -1;  // -1: nothing is affordable
+    double lambda = 0;
+    double error = 0;
+  };
+
+  Candidates StartCandidates() const {
+    const std::size_t m = instance_.projects.size();
+    return Candidates{FundableProjects(),          std::vector<double>(m, -1.0),
+                      std::vector<double>(m, 0.0), std::vector<double>(m, 0.0),
+                      std::vector<bool>(m, false), {}};
+  }
+
+  // The next project of a floating run: the smallest rho. rho never falls during a run, so
+  // projects are evaluated in order of their last rho until none left can beat the best.
+  // `evaluate(j, lambda, error)` gives a Verdict; `on_best()` is called when j becomes the
+  // best. Nothing when a decision is within the error bounds (ties included): then the
+  // caller counts exactly.
+  template <typename Evaluate, typename OnBest>
+  std::optional<Pick> PickFloating(Candidates& c, Evaluate evaluate, OnBest on_best) const {
+    std::stable_sort(c.remaining.begin(), c.remaining.end(),
+                     [&](int a, int b) { return c.lower[a] < c.lower[b]; });
+    const bool cost_utility = options_.utility == MesUtility::kCost;
+    Pick best;
+    c.evaluated.clear();
+    for (int j : c.remaining) {
+      if (best.project >= 0 && c.lower[j] > c.rho[best.project] + c.rho_error[best.project]) {
+        break;
+      }
+      double lambda = 0;
+      double error = 0;
+      const Verdict verdict = evaluate(j, lambda, error);
+      if (verdict == Verdict::kTooClose) return std::nullopt;
+      if (verdict == Verdict::kUnaffordable) {
+        c.dropped[j] = true;  // unaffordable now means unaffordable for the rest of the run
+        continue;
+      }
+      c.rho[j] = cost_utility ? lambda / cost_d_[j] : lambda;
+      c.rho_error[j] = cost_utility ? error / cost_d_[j] + 2 * kEpsilon * c.rho[j] : error;
+      c.lower[j] = c.rho[j] - c.rho_error[j];
+      c.evaluated.push_back(j);
+      if (best.project < 0 || c.rho[j] < c.rho[best.project]) {
+        best = Pick{j, lambda, error};
+        on_best();
+      }
+    }
+    std::erase_if(c.remaining, [&](int j) { return c.dropped[j]; });
+    if (best.project < 0) return best;
+    // A rival whose rho may equal the best's needs the exact count.
+    for (int j : c.evaluated) {
+      if (j != best.project && c.lower[j] <= c.rho[best.project] + c.rho_error[best.project]) {
+        return std::nullopt;
+      }
+    }
+    return best;
+  }
+
   std::optional<Outcome> RunFloating(const mpq_class& share, bool explain) {
     const double start = share.get_d();
     share_ = std::fabs(start);
@@ -649,47 +715,20 @@ class EqualShares final {
     state_[0].error = share_ * kEpsilon;
     SetAlive(0, start > 0);
     Outcome out = StartOutcome(explain);
-    std::vector<int> remaining = FundableProjects();
-    const std::size_t m = instance_.projects.size();
-    std::vector<double> lower(m, -1.0);  // a certain lower bound of each project's rho
-    std::vector<double> rho(m, 0.0);
-    std::vector<double> rho_error(m, 0.0);
-    std::vector<bool> dropped(m, false);
+    Candidates candidates = StartCandidates();
     const bool cost_utility = options_.utility == MesUtility::kCost;
+    std::vector<double>& rho = candidates.rho;
+    std::vector<double>& rho_error = candidates.rho_error;
     for (;;) {
-      std::stable_sort(remaining.begin(), remaining.end(),
-                       [&](int a, int b) { return lower[a] < lower[b]; });
-      int best = -1;
-      double best_lambda = 0;
-      double best_error = 0;
-      std::vector<int> evaluated;
-      for (int j : remaining) {
-        if (best >= 0 && lower[j] > rho[best] + rho_error[best]) break;
-        double lambda = 0;
-        double error = 0;
-        const Verdict verdict = LambdaFloating(j, lambda, error);
-        if (verdict == Verdict::kTooClose) return std::nullopt;
-        if (verdict == Verdict::kUnaffordable) {
-          dropped[j] = true;
-          continue;
-        }
-        rho[j] = cost_utility ? lambda / cost_d_[j] : lambda;
-        rho_error[j] = cost_utility ? error / cost_d_[j] + 2 * kEpsilon * rho[j] : error;
-        lower[j] = rho[j] - rho_error[j];
-        evaluated.push_back(j);
-        if (best < 0 || rho[j] < rho[best]) {
-          best = j;
-          best_lambda = lambda;
-          best_error = error;
-          std::swap(entries_, best_entries_);  // keep the best's supporters for the charge
-        }
-      }
-      std::erase_if(remaining, [&](int j) { return dropped[j]; });
-      if (best < 0) break;
-      // A rival whose rho may equal the best's needs the exact count (ties included).
-      for (int j : evaluated) {
-        if (j != best && lower[j] <= rho[best] + rho_error[best]) return std::nullopt;
-      }
+      const auto pick = PickFloating(
+          candidates,
+          [&](int j, double& lambda, double& error) { return LambdaFloating(j, lambda, error); },
+          [&] { std::swap(entries_, best_entries_); });  // keep the best's supporters
+      if (!pick) return std::nullopt;
+      if (pick->project < 0) break;
+      const int best = pick->project;
+      const double best_lambda = pick->lambda;
+      const double best_error = pick->error;
       Selection selection = Select({best});
       std::swap(entries_, best_entries_);
       const double lambda = best_lambda;
@@ -711,7 +750,7 @@ class EqualShares final {
         selection.lambda = lambda_text ? *lambda_text : Money(ExactLambda(charge));
       }
       ChargeFloating(selection, lambda, error, explain, out);
-      std::erase(remaining, best);
+      std::erase(candidates.remaining, best);
       Finish(selection, out);
     }
     FinishGroups(out, [&](int k) {
@@ -808,9 +847,8 @@ class EqualShares final {
   };
   static constexpr double kInfinity = std::numeric_limits<double>::infinity();
 
-  // A pass at `lambda`: what the poor pay, the sum of their weight * error, and per stretch
-  // who is poor. Without branches: who is poor is unpredictable, and while gathering a
-  // mispredicted branch would also stall the loads. Locals, so that they stay in registers.
+  // One stretch's pass at some lambda: what its poor pay, the sum of their weight * error,
+  // and the budgets nearest the threshold on either side. Locals, to stay in registers.
   struct Pass final {
     double paid = 0;
     double poor = 0;
@@ -832,8 +870,7 @@ class EqualShares final {
 
   // Lambda for `project` from the groups' purses, as LambdaFloating computes it from classes,
   // starting from `floor`, a lambda it cannot be below. The supporters are gathered bucket by
-  // bucket, so each stretch of quick_ has one utility, and the first pass (at the floor) is
-  // made while gathering.
+  // bucket, so each stretch of quick_ has one utility.
   Verdict LambdaQuick(int project, double floor, double& lambda, double& error) {
     std::size_t n = 0;
     double money = 0;
@@ -984,53 +1021,27 @@ class EqualShares final {
       }
     }
     Outcome out = StartOutcome(false);
-    std::vector<int> remaining = FundableProjects();
-    const std::size_t m = instance_.projects.size();
-    std::vector<double> lower(m, -1.0);
-    std::vector<double> rho(m, 0.0);
-    std::vector<double> rho_error(m, 0.0);
-    std::vector<double> floor(m, 0.0);  // a certain lower bound of each project's lambda
-    std::vector<bool> dropped(m, false);
-    const bool cost_utility = options_.utility == MesUtility::kCost;
-    std::vector<int> evaluated;
+    Candidates candidates = StartCandidates();
+    std::vector<double> floor(candidates.rho.size(), 0.0);  // certain lower bounds of lambda
     for (;;) {
-      std::stable_sort(remaining.begin(), remaining.end(),
-                       [&](int a, int b) { return lower[a] < lower[b]; });
-      int best = -1;
-      double best_lambda = 0;
-      double best_error = 0;
-      evaluated.clear();
-      for (int j : remaining) {
-        if (best >= 0 && lower[j] > rho[best] + rho_error[best]) break;
-        double lambda = 0;
-        double error = 0;
-        const Verdict verdict = LambdaQuick(j, floor[j], lambda, error);
-        if (verdict == Verdict::kTooClose) return std::nullopt;
-        if (verdict == Verdict::kUnaffordable) {
-          dropped[j] = true;
-          continue;
-        }
-        // Budgets only shrink, so lambda only rises: a certain lower bound of it now is
-        // one for the rest of the run, and the next evaluation starts there.
-        floor[j] = std::max(0.0, (lambda - error) * (1 - 4 * kEpsilon));
-        rho[j] = cost_utility ? lambda / cost_d_[j] : lambda;
-        rho_error[j] = cost_utility ? error / cost_d_[j] + 2 * kEpsilon * rho[j] : error;
-        lower[j] = rho[j] - rho_error[j];
-        evaluated.push_back(j);
-        if (best < 0 || rho[j] < rho[best]) {
-          best = j;
-          best_lambda = lambda;
-          best_error = error;
-        }
-      }
-      std::erase_if(remaining, [&](int j) { return dropped[j]; });
-      if (best < 0) break;
-      for (int j : evaluated) {
-        if (j != best && lower[j] <= rho[best] + rho_error[best]) return std::nullopt;
-      }
+      const auto pick = PickFloating(
+          candidates,
+          [&](int j, double& lambda, double& error) {
+            const Verdict verdict = LambdaQuick(j, floor[j], lambda, error);
+            // Budgets only shrink, so lambda only rises: a certain lower bound of it now is
+            // one for the rest of the run, and the next evaluation starts there.
+            if (verdict == Verdict::kAffordable) {
+              floor[j] = std::max(0.0, (lambda - error) * (1 - 4 * kEpsilon));
+            }
+            return verdict;
+          },
+          [] {});
+      if (!pick) return std::nullopt;
+      if (pick->project < 0) break;
+      const int best = pick->project;
       Selection selection = Select({best});
-      ChargeQuick(best, best_lambda, best_error);
-      std::erase(remaining, best);
+      ChargeQuick(best, pick->lambda, pick->error);
+      std::erase(candidates.remaining, best);
       Finish(selection, out);
     }
     return out;
