@@ -295,6 +295,36 @@ TEST_F(ForumPagesTest, AVoteFromSetUpToResultsAndRecount) {
   EXPECT_EQ(client_.Get(vote + "/ballots/pb").status, 404);  // not a budget vote
 }
 
+// A budget vote by equal shares: the results page says, round by round, what the supporters
+// of each funded option paid.
+TEST_F(ForumPagesTest, EqualSharesResultsSayWhatSupportersPaid) {
+  PrepareShortlist(client_.db(), pid_, forum_.id);
+  client_.SignIn(kFacilitator, domain::kDemoMemberPassword);
+  const http::Response created =
+      client_.Post(ForumPath() + "/votes/new",
+                   {{"title", "Budget"},
+                    {"method", "pb-mes"},
+                    {"budget", "15,000"},
+                    {"eligibility", "members"},
+                    {"weighting", "person"},
+                    {"opens_at", domain::FormatUkTimeInput(client_.now + 3600)},
+                    {"closes_at", domain::FormatUkTimeInput(client_.now + int64_t{7} * 86400)}});
+  ASSERT_EQ(created.status, 303);
+  const std::string vote(created.Header("Location"));
+  client_.now += 7200;
+  // Both support Befriending (o1); Sam also supports the Minibus (o0). Each has £7,500.
+  ASSERT_EQ(client_.Post(vote + "/ballot", {{"o1", "yes"}}).status, 200);
+  client_.SignIn(domain::kDemoMemberEmail, domain::kDemoMemberPassword);
+  ASSERT_EQ(client_.Post(vote + "/ballot", {{"o0", "yes"}, {"o1", "yes"}}).status, 200);
+  client_.now += int64_t{7} * 86400;
+  const http::Response results = client_.Get(vote + "/results");
+  ASSERT_EQ(results.status, 200);
+  EXPECT_TRUE(Contains(results.body, "<li>Befriending (£10,000)</li>"));
+  EXPECT_FALSE(Contains(results.body, "<li>Minibus"));  // Sam's £2,500 left cannot pay it
+  EXPECT_TRUE(Contains(results.body, "Each voter had £7,500 to spend."));
+  EXPECT_TRUE(Contains(results.body, "2 voters paid £5,000 each."));
+}
+
 TEST_F(ForumPagesTest, SessionsTakeRegistrationsWithAWaitingListAndGiveCalendars) {
   client_.SignIn(kFacilitator, domain::kDemoMemberPassword);
   const std::string form = ForumPath() + "/sessions/new";

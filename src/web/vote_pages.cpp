@@ -1,5 +1,6 @@
 // Votes: setting one up, the ballot, the receipt and its check, paper ballots, the results
 // with a chart and breakdowns, and the anonymised ballots for a recount.
+#include <charconv>
 #include <cmath>
 #include <cstdio>
 #include <set>
@@ -473,6 +474,33 @@ Data Breakdown(
   return table;
 }
 
+// An amount of the count's explanation ("8.33") as money ("£8.33").
+std::string PoundsText(const std::string& amount) {
+  const auto pence = domain::ParsePounds(amount);
+  return pence ? domain::FormatPounds(*pence) : "£" + amount;
+}
+
+// What the supporters of one equal-shares round paid: the full share, and how many paid less
+// (all they had left) or nothing (they had nothing left).
+std::string EqualSharesPaid(const nlohmann::json& round) {
+  const std::string full = round.value("payment_per_utility", "");
+  const int64_t supporters = round.value("supporters", int64_t{0});
+  int64_t paid_full = 0;
+  int64_t paid_less = 0;
+  if (round.contains("payments") && round["payments"].is_array()) {
+    for (const auto& payment : round["payments"]) {
+      const int64_t voters = payment.value("voters", int64_t{0});
+      (payment.value("amount", "") == full ? paid_full : paid_less) += voters;
+    }
+  }
+  const int64_t paid_nothing = supporters - paid_full - paid_less;
+  const auto voters = [](int64_t n) { return std::to_string(n) + (n == 1 ? " voter" : " voters"); };
+  std::string text = voters(paid_full) + " paid " + PoundsText(full) + " each";
+  if (paid_less > 0) text += "; " + voters(paid_less) + " paid less: all they had left";
+  if (paid_nothing > 0) text += "; " + voters(paid_nothing) + " had nothing left";
+  return text + ".";
+}
+
 // Stage or round tables from the count's explanation, when the method has them.
 void AddStages(Data& data, const domain::Vote& vote, const tally::Result& result) {
   const auto& e = result.explanation;
@@ -499,6 +527,48 @@ void AddStages(Data& data, const domain::Vote& vote, const tally::Result& result
       }
       row.set("cells", cells);
       rows.push_back(row);
+    }
+  } else if (e.contains("rounds") && e["rounds"].is_array() && !e["rounds"].empty() &&
+             e["rounds"][0].contains("payments")) {
+    // Equal shares: what the supporters of each funded option paid, in the order funded.
+    // Only counts of voters are shown, never one voter's payments.
+    caption = "How the budget was shared. Each voter had " + PoundsText(e.value("share", "")) +
+              " to spend. Each round funds the option whose supporters can pay for it with the "
+              "smallest equal shares.";
+    for (const char* label : {"Cost", "Supporters", "What its supporters paid"}) {
+      Data c;
+      c.set("label", std::string(label));
+      columns.push_back(c);
+    }
+    const auto option_row = [&](const std::string& id, const std::string& supporters,
+                                const std::string& paid) {
+      int number = 0;  // projects are numbered from 1 in option order
+      std::from_chars(id.data(), id.data() + id.size(), number);
+      const int position = number - 1;
+      if (position < 0 || static_cast<std::size_t>(position) >= vote.options.size()) return;
+      const domain::VoteOption& o = vote.options[static_cast<std::size_t>(position)];
+      Data row;
+      row.set("label", o.title);
+      List cells;
+      for (const std::string& value :
+           {o.cost_pence ? domain::FormatPounds(*o.cost_pence) : std::string(), supporters, paid}) {
+        Data cell;
+        cell.set("value", value);
+        cells.push_back(cell);
+      }
+      row.set("cells", cells);
+      rows.push_back(row);
+    };
+    for (const auto& round : e["rounds"]) {
+      option_row(round.value("project", ""), std::to_string(round.value("supporters", 0)),
+                 EqualSharesPaid(round));
+    }
+    if (e.contains("completion_added")) {
+      for (const auto& id : e["completion_added"]) {
+        option_row(id.get<std::string>(), "",
+                   "Paid from what was left over: the option with most support that still "
+                   "fitted.");
+      }
     }
   } else if (e.contains("stages") && e["stages"].is_array()) {
     caption = "Votes at each stage of the count";
