@@ -174,7 +174,81 @@ std::string Plain(const nlohmann::json& value) {
   return value.is_string() ? value.get<std::string>() : value.dump();
 }
 
+// Equal shares, for people: the share each voter had, then each round with what its
+// supporters paid, what the completion added, and the list of ballot groups if asked for.
+void PrintEqualShares(const tally::Result& result) {
+  const nlohmann::json& e = result.explanation;
+  const auto text = [&](const nlohmann::json& object, const char* key) {
+    return object.contains(key) ? Plain(object[key]) : std::string();
+  };
+  std::cout << "Method: equal shares (" << text(e, "utility") << " utilities, completion "
+            << text(e, "completion") << ")\n"
+            << "Budget: " << text(e, "budget") << ", " << text(e, "voters") << " voters\n";
+  if (e.contains("note")) std::cout << text(e, "note") << "\n";
+  std::cout << "Funded:";
+  if (result.winners.empty()) std::cout << " nothing";
+  for (size_t i = 0; i < result.winners.size(); ++i) {
+    std::cout << (i ? ", " : " ") << result.winners[i];
+  }
+  std::cout << "\nUsed " << text(e, "used") << "; " << text(e, "left") << " left.\n";
+  if (e.contains("share")) std::cout << "\nEach voter had " << text(e, "share") << " to spend.";
+  if (e.contains("add1")) {
+    const nlohmann::json& add1 = e["add1"];
+    if (add1.contains("skipped")) {
+      std::cout << " " << text(add1, "skipped");
+    } else if (text(add1, "steps") == "0") {
+      std::cout << " Add1 did not raise it: " << text(add1, "stopped");
+    } else {
+      std::cout << " Add1 raised it from " << text(add1, "start_share") << " in "
+                << text(add1, "steps") << " steps of " << text(add1, "increment") << ". "
+                << text(add1, "stopped");
+    }
+  }
+  std::cout << "\n\nRounds (each funds the project whose supporters can pay for it with the "
+               "smallest shares):\n";
+  int n = 0;
+  for (const auto& round : e.value("rounds", nlohmann::json::array())) {
+    std::cout << "  " << ++n << ". " << text(round, "project") << ", cost " << text(round, "cost")
+              << ", " << text(round, "supporters") << " supporters, rho " << text(round, "rho")
+              << ":";
+    const char* separator = " ";
+    for (const auto& payment : round.value("payments", nlohmann::json::array())) {
+      std::cout << separator << text(payment, "voters") << " paid " << text(payment, "amount");
+      separator = ", ";
+    }
+    std::cout << "\n";
+    if (round.contains("tie")) std::cout << "     " << text(round, "tie") << "\n";
+  }
+  if (e.contains("completion_added")) {
+    std::cout << "\nAdded from what was left, by score, each if it fits:";
+    if (e["completion_added"].empty()) std::cout << " none";
+    for (const auto& id : e["completion_added"]) std::cout << " " << Plain(id);
+    std::cout << "\n";
+  }
+  if (e.contains("voter_groups")) {
+    std::cout << "\nBallot groups (projects; voters; what they paid; what they kept):\n";
+    for (const auto& group : e["voter_groups"]) {
+      std::cout << "  ";
+      const char* separator = "";
+      for (const auto& id : group.value("projects", nlohmann::json::array())) {
+        std::cout << separator << Plain(id);
+        separator = ",";
+      }
+      std::cout << "; " << text(group, "voters") << "; ";
+      separator = "";
+      const nlohmann::json paid_by_project = group.value("paid", nlohmann::json::object());
+      for (const auto& [id, paid] : paid_by_project.items()) {
+        std::cout << separator << id << " " << Plain(paid);
+        separator = ", ";
+      }
+      if (*separator == '\0') std::cout << "nothing";
+      std::cout << "; kept " << text(group, "left") << "\n";
+    }
+  }
+}
+
 void PrintReadable(const tally::Result& result) {
+  if (result.explanation.value("rule", "") == "equal shares") return PrintEqualShares(result);
   std::cout << "Method: " << result.method << "\nSeats: " << result.seats << "\nElected:";
   if (result.winners.empty()) std::cout << " nobody";
   for (size_t i = 0; i < result.winners.size(); ++i) {

@@ -89,7 +89,15 @@ test('equal shares lists what each group of ballots paid only when asked', () =>
   const listed = json(pb, '--method', 'pb-mes', '--completion', 'none', '--voter-groups');
   assert.deepEqual(listed.voter_groups[0], { projects: ['A', 'B'], voters: 5, paid: { A: '8.33' }, left: '1.67' });
   assert.equal(listed.voter_groups.length, 3);
-  assert.match(tally(pb, '--method', 'pb-mes', '--voter-groups').stdout, /voter_groups/);
+  // Readable: each round with what its supporters paid; the groups only when asked for.
+  const readable = tally(pb, '--method', 'pb-mes', '--completion', 'none');
+  assert.equal(readable.status, 0, readable.stderr);
+  assert.match(readable.stdout, /Each voter had 10\.00 to spend\./);
+  assert.match(readable.stdout, /1\. A, cost 50, 6 supporters, rho 0\.1666666667: 6 paid 8\.33/);
+  assert.doesNotMatch(readable.stdout, /Ballot groups/);
+  const groups = tally(pb, '--method', 'pb-mes', '--completion', 'none', '--voter-groups').stdout;
+  assert.match(groups, /^ {2}A,B; 5; A 8\.33; kept 1\.67$/m);
+  assert.match(groups, /^ {2}C; 4; C 10\.00; kept 0\.00$/m);
 });
 
 test('a small BLT counted readable and as JSON', () => {
