@@ -1,23 +1,6 @@
 #include "tally/csv_records.hpp"
 
-#include <charconv>
-
 namespace coproduce::tally {
-
-bool IsBlank(char c) { return c == ' ' || c == '\t'; }
-
-std::string_view Trim(std::string_view s) {
-  while (!s.empty() && (IsBlank(s.front()) || s.front() == '\r')) s.remove_prefix(1);
-  while (!s.empty() && (IsBlank(s.back()) || s.back() == '\r')) s.remove_suffix(1);
-  return s;
-}
-
-std::optional<int64_t> WholeNumber(std::string_view s) {
-  int64_t v = 0;
-  const auto r = std::from_chars(s.data(), s.data() + s.size(), v);
-  if (s.empty() || r.ec != std::errc() || r.ptr != s.data() + s.size()) return std::nullopt;
-  return v;
-}
 
 std::string Quote(std::string_view s) {
   constexpr std::size_t kShown = 40;

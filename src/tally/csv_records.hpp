@@ -1,8 +1,10 @@
 // RFC 4180 records over a text, one at a time: fields may be quoted with '"', a quote inside
 // doubled (""); quoted fields may span lines; line endings LF or CRLF; unquoted fields are
-// trimmed of spaces and tabs. Shared by the CSV readers of both engines.
+// trimmed of spaces and tabs. Shared by the CSV readers of both engines; the helpers above the
+// class (Trim, WholeNumber, Quote) by the PrefLib and Pabulib readers too.
 #pragma once
 
+#include <charconv>
 #include <cstddef>
 #include <cstdint>
 #include <optional>
@@ -12,11 +14,24 @@
 
 namespace coproduce::tally {
 
-bool IsBlank(char c);
+// Inline: the readers call these for every field.
+inline bool IsBlank(char c) { return c == ' ' || c == '\t'; }
+
 // Without leading and trailing spaces, tabs and carriage returns.
-std::string_view Trim(std::string_view s);
+inline std::string_view Trim(std::string_view s) {
+  while (!s.empty() && (IsBlank(s.front()) || s.front() == '\r')) s.remove_prefix(1);
+  while (!s.empty() && (IsBlank(s.back()) || s.back() == '\r')) s.remove_suffix(1);
+  return s;
+}
+
 // The whole cell as a number; nullopt if it is empty or anything else is in it.
-std::optional<int64_t> WholeNumber(std::string_view s);
+inline std::optional<int64_t> WholeNumber(std::string_view s) {
+  int64_t v = 0;
+  const auto r = std::from_chars(s.data(), s.data() + s.size(), v);
+  if (s.empty() || r.ec != std::errc() || r.ptr != s.data() + s.size()) return std::nullopt;
+  return v;
+}
+
 // A cell as an error message shows it: in double quotes, cut short after 40 characters.
 std::string Quote(std::string_view s);
 

@@ -1003,22 +1003,21 @@ class EqualShares final {
     purse_error_max_ = share_ * kEpsilon;
     if (start < 0) return std::nullopt;
     quick_charged_ = false;
-    std::size_t most = 0;
-    for (const auto& buckets : buckets_) {
-      std::size_t count = 0;
-      for (const Bucket& bucket : buckets) count += bucket.groups.size();
-      most = std::max(most, count);
-    }
-    if (quick_.size() < most) quick_.resize(most);
-    if (quick_weight_all_.empty()) {
-      // Sum of weight * utility over all supporters: cost over it is where lambda starts.
+    if (quick_weight_all_.size() != buckets_.size()) {
+      // Once per count: each project's sum of weight * utility over all its supporters (cost
+      // over it is where lambda starts), and room for the most supported project's groups.
       quick_weight_all_.assign(buckets_.size(), 0.0);
+      std::size_t most = 0;
       for (std::size_t j = 0; j < buckets_.size(); ++j) {
+        std::size_t count = 0;
         for (const Bucket& bucket : buckets_[j]) {
           quick_weight_all_[j] +=
               static_cast<double>(bucket.total) * static_cast<double>(bucket.utility);
+          count += bucket.groups.size();
         }
+        most = std::max(most, count);
       }
+      quick_.resize(most);
     }
     Outcome out = StartOutcome(false);
     Candidates candidates = StartCandidates();

@@ -8,6 +8,7 @@
 #include <optional>
 #include <sstream>
 
+#include "tally/csv_records.hpp"
 #include "tally/internal/plain_number.hpp"
 
 namespace coproduce::tally {
@@ -29,29 +30,6 @@ std::optional<Type> TypeFromString(std::string_view s) {
   if (s == "toc") return Type::kToc;
   if (s == "toi") return Type::kToi;
   return std::nullopt;
-}
-
-bool IsBlank(char c) { return c == ' ' || c == '\t'; }
-
-std::string_view Trim(std::string_view s) {
-  while (!s.empty() && (IsBlank(s.front()) || s.front() == '\r')) s.remove_prefix(1);
-  while (!s.empty() && (IsBlank(s.back()) || s.back() == '\r')) s.remove_suffix(1);
-  return s;
-}
-
-// A whole string as a number; nullopt if anything else is in it.
-std::optional<int64_t> WholeNumber(std::string_view s) {
-  s = Trim(s);
-  int64_t v = 0;
-  const auto r = std::from_chars(s.data(), s.data() + s.size(), v);
-  if (s.empty() || r.ec != std::errc() || r.ptr != s.data() + s.size()) return std::nullopt;
-  return v;
-}
-
-std::string Quote(std::string_view s) {
-  constexpr std::size_t kShown = 40;
-  if (s.size() > kShown) return "\"" + std::string(s.substr(0, kShown)) + "...\"";
-  return "\"" + std::string(s) + "\"";
 }
 
 class Reader {
@@ -121,7 +99,7 @@ class Reader {
                            " is not one of soc, soi, toc or toi; only ordinal files can be read.");
       }
     } else if (key == "NUMBER ALTERNATIVES") {
-      const auto v = WholeNumber(value);
+      const auto v = WholeNumber(Trim(value));
       if (!v || *v < 0 || *v > kMaxAlternatives) {
         return Fail(n, "NUMBER ALTERNATIVES must be a whole number from 0 to " +
                            std::to_string(kMaxAlternatives) + ", not " + Quote(value) + ".");
@@ -129,14 +107,14 @@ class Reader {
       declared_alternatives_ = *v;
       alternatives_line_ = n;
     } else if (key == "NUMBER VOTERS") {
-      const auto v = WholeNumber(value);
+      const auto v = WholeNumber(Trim(value));
       if (!v || *v < 0) {
         return Fail(n, "NUMBER VOTERS must be a whole number, not " + Quote(value) + ".");
       }
       declared_voters_ = *v;
       voters_line_ = n;
     } else if (key.starts_with("ALTERNATIVE NAME")) {
-      const auto id = WholeNumber(key.substr(std::strlen("ALTERNATIVE NAME")));
+      const auto id = WholeNumber(Trim(key.substr(std::strlen("ALTERNATIVE NAME"))));
       if (!id || *id < 1 || *id > kMaxAlternatives) {
         return Fail(n, "The alternative number in " + Quote(key) +
                            " must be a whole number from 1; write '# ALTERNATIVE NAME 1: name'.");

@@ -73,20 +73,26 @@ std::map<int64_t, std::string> AcceptedBodies(db::Connection& db, int64_t conver
   return out;
 }
 
+// What the map and the report both start with. False (and `too_few` set) when too few people
+// have answered to show either.
+bool StartMapPage(Data& data, const Context& ctx, const domain::Conversation& conversation,
+                  const opinion::Map& map) {
+  data.set("slug", ctx.partnership->slug);
+  data.set("id", std::to_string(conversation.id));
+  const auto people = static_cast<int64_t>(map.participants.size());
+  data.set("people", People(people));
+  data.set("too_few", people < kSmallestGroup);
+  return people >= kSmallestGroup;
+}
+
 // ---- The map ------------------------------------------------------------------------------
 
 Data MapData(const Context& ctx, const domain::Conversation& conversation,
              const MapReading& reading) {
   const opinion::Map& map = reading.map;
   Data data;
-  data.set("slug", ctx.partnership->slug);
-  data.set("id", std::to_string(conversation.id));
+  if (!StartMapPage(data, ctx, conversation, map)) return data;
   const auto people = static_cast<int64_t>(map.participants.size());
-  data.set("people", People(people));
-  if (people < kSmallestGroup) {
-    data.set("too_few", true);
-    return data;
-  }
   const std::map<int, std::size_t> index = GroupIndexes(map);
   std::vector<int64_t> sizes(index.size(), 0);
   std::vector<MapPoint> points;
@@ -160,15 +166,8 @@ Data ReportData(const Context& ctx, const domain::Conversation& conversation,
                 const MapReading& reading) {
   const opinion::Map& map = reading.map;
   Data data;
-  data.set("slug", ctx.partnership->slug);
-  data.set("id", std::to_string(conversation.id));
-  const auto people = static_cast<int64_t>(map.participants.size());
-  data.set("people", People(people));
   data.set("votes", std::to_string(map.votes));
-  if (people < kSmallestGroup) {
-    data.set("too_few", true);
-    return data;
-  }
+  if (!StartMapPage(data, ctx, conversation, map)) return data;
   const std::map<int64_t, std::string> bodies = AcceptedBodies(ctx.db, conversation.id);
   data.set("statements", std::to_string(bodies.size()));
   std::map<int64_t, const opinion::CommentResult*> results;

@@ -11,11 +11,8 @@
 namespace coproduce::web {
 namespace {
 
+using testing::Contains;
 using testing::TestClient;
-
-bool Contains(const std::string& haystack, const std::string& needle) {
-  return haystack.find(needle) != std::string::npos;
-}
 
 constexpr const char* kFacilitator = "jordan.reid@example.org";
 constexpr const char* kVoter = "eilidh.wilson7@example.org";  // answered the demo conversation

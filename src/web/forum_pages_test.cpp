@@ -13,11 +13,8 @@
 namespace coproduce::web {
 namespace {
 
+using testing::Contains;
 using testing::TestClient;
-
-bool Contains(const std::string& haystack, const std::string& needle) {
-  return haystack.find(needle) != std::string::npos;
-}
 
 constexpr const char* kFacilitator = "jordan.reid@example.org";
 

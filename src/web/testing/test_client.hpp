@@ -14,6 +14,11 @@
 
 namespace coproduce::web::testing {
 
+// Whether a page's body holds `needle`.
+inline bool Contains(const std::string& haystack, const std::string& needle) {
+  return haystack.find(needle) != std::string::npos;
+}
+
 class TestClient final {
  public:
   // A fresh database with the demo partnership seeded.
