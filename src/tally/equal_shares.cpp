@@ -5,6 +5,8 @@
 #include <algorithm>
 #include <array>
 #include <cmath>
+#include <deque>
+#include <functional>
 #include <future>
 #include <iterator>
 #include <limits>
@@ -12,6 +14,7 @@
 #include <thread>
 
 #include "tally/budgeting.hpp"
+#include "tally/internal/lane_kernels.hpp"
 
 namespace coproduce::tally {
 namespace {
@@ -148,6 +151,14 @@ std::optional<std::string> FormatCertain(double x, double error, int places) {
   return digits;
 }
 
+using internal::ChooseLaneKernels;
+using internal::kLanes;
+using internal::kLine;
+using internal::LaneKernels;
+using internal::LaneSums;
+using internal::Line;
+constexpr double kInfinity = std::numeric_limits<double>::infinity();
+
 class EqualShares final {
  public:
   EqualShares(const BudgetInstance& instance, const BudgetAmounts& amounts,
@@ -235,12 +246,26 @@ class EqualShares final {
   // within them. Either way the outcome is the exact one.
   Outcome Run(const mpq_class& share, bool explain) {
     if (options_.floating_filter) {
-      if (!explain) {
-        if (auto quick = RunQuick(share)) return std::move(*quick);
-      }
       if (auto fast = RunFloating(share, explain)) return std::move(*fast);
     }
     return RunExact(share, explain);
+  }
+
+  // How many Add1 steps RunSteps counts at once.
+  static int Steps() { return kLanes; }
+
+  // MES without explanation for `first` and the next Steps() - 1 shares after it, `step`
+  // apart: in lanes, and any share a lane left in doubt by Run.
+  std::vector<Outcome> RunSteps(const mpq_class& first, const mpq_class& step) {
+    std::vector<mpq_class> shares(kLanes, first);
+    for (std::size_t k = 1; k < shares.size(); ++k) shares[k] = shares[k - 1] + step;
+    std::vector<std::optional<Outcome>> runs(shares.size());
+    if (options_.floating_filter) runs = RunLanes(shares);
+    std::vector<Outcome> out;
+    for (std::size_t k = 0; k < shares.size(); ++k) {
+      out.push_back(runs[k] ? std::move(*runs[k]) : Run(shares[k], false));
+    }
+    return out;
   }
 
   // Runs MES in exact rational arithmetic.
@@ -821,227 +846,326 @@ class EqualShares final {
     MoveGroups(selection.project);
   }
 
-  // --- The quick run, for the Add1 steps, which need only what is funded: each voter group
-  // keeps its own budget and error bound, so a charge writes the groups and nothing else (no
-  // classes to split, no history). On big elections nearly every group ends in a class of its
-  // own, so the classes save nothing there. The decisions carry the same error bounds as
-  // LambdaFloating; any doubt and the caller runs RunFloating, then the exact count. ---
+  // --- The Add1 steps, kLanes at a time (see internal/lane_kernels.hpp). Each lane is one MES
+  // run with its own share and makes the decisions that run alone would make, with the same
+  // kind of error bounds; a lane in doubt is left to Run. Lanes that fund the same project
+  // next are charged together; a lane whose next project differs waits for its turn, so
+  // lanes that fund the same projects in a slightly different order keep sharing the work.
+  // Only what is funded is kept, so the explained run does not use lanes. ---
 
-  struct Purse final {
-    double money = 0;
-    double error = 0;  // a bound on |money - exact budget|
+  // What a lane knows in the selection it is making.
+  struct LaneState final {
+    double share = 0;
+    bool running = false;
+    bool failed = false;   // a decision was in doubt: Run counts this share
+    bool decided = false;  // its next project (or none) is known
+    Outcome out;
+    Candidates c;
+    std::vector<double> floor;    // by project: a certain lower bound of lambda
+    std::vector<int8_t> verdict;  // by project: a Verdict, or -1: not evaluated this round
+    std::vector<double> lambda;   // by project: from that evaluation
+    std::vector<double> lambda_error;
+    std::size_t cursor = 0;  // in c.remaining, sorted by lower bound
+    Pick best;
   };
-  struct QuickEntry final {
-    double money = 0;
-    double error = 0;
-    double weight = 0;
-  };
-  // Entries [first, last) of quick_ share one utility. A pass at some lambda fills the rest.
-  struct Stretch final {
-    std::size_t first = 0;
-    std::size_t last = 0;
-    double utility = 0;
-    double poor_weight = 0;  // of the poor: budget below lambda * utility
-    double poor_max = 0;     // max budget of the poor
-    double rich_min = 0;     // min budget of the rich
-  };
-  static constexpr double kInfinity = std::numeric_limits<double>::infinity();
+  static constexpr int8_t kNotEvaluated = -1;
 
-  // One stretch's pass at some lambda: what its poor pay, the sum of their weight * error,
-  // and the budgets nearest the threshold on either side. Locals, to stay in registers.
-  struct Pass final {
-    double paid = 0;
-    double poor = 0;
-    double poor_weight = 0;
-    double poor_max = -kInfinity;
-    double rich_min = kInfinity;
+  void StartLaneRound(LaneState& lane) const {
+    std::erase_if(lane.c.remaining, [&](int j) { return lane.c.dropped[j]; });
+    std::stable_sort(lane.c.remaining.begin(), lane.c.remaining.end(),
+                     [&](int a, int b) { return lane.c.lower[a] < lane.c.lower[b]; });
+    std::fill(lane.verdict.begin(), lane.verdict.end(), kNotEvaluated);
+    lane.c.evaluated.clear();
+    lane.cursor = 0;
+    lane.best = Pick{};
+    lane.decided = false;
+  }
 
-    void Add(double money, double error, double weight, double threshold) {
-      if (money < threshold) {
-        paid += weight * money;
-        poor += weight * error;
-        poor_weight += weight;
-        poor_max = std::max(poor_max, money);
-      } else {
-        rich_min = std::min(rich_min, money);
+  // Walks the lane's candidates in order of lower bound, as PickFloating does, with the
+  // evaluations made so far. Returns a project the lane needs evaluated, or -1 once it has
+  // decided or failed.
+  int WalkLane(LaneState& lane) const {
+    Candidates& c = lane.c;
+    const bool cost_utility = options_.utility == MesUtility::kCost;
+    for (; lane.cursor < c.remaining.size(); ++lane.cursor) {
+      const int j = c.remaining[lane.cursor];
+      const int b = lane.best.project;
+      if (b >= 0 && c.lower[j] > c.rho[b] + c.rho_error[b]) break;
+      if (lane.verdict[j] == kNotEvaluated) return j;
+      const auto verdict = static_cast<Verdict>(lane.verdict[j]);
+      if (verdict == Verdict::kTooClose) {
+        lane.failed = true;
+        return -1;
       }
+      if (verdict == Verdict::kUnaffordable) {
+        c.dropped[j] = true;  // unaffordable now means unaffordable for the rest of the run
+        continue;
+      }
+      const double lambda = lane.lambda[j];
+      const double error = lane.lambda_error[j];
+      c.rho[j] = cost_utility ? lambda / cost_d_[j] : lambda;
+      c.rho_error[j] = cost_utility ? error / cost_d_[j] + 2 * kEpsilon * c.rho[j] : error;
+      c.lower[j] = c.rho[j] - c.rho_error[j];
+      c.evaluated.push_back(j);
+      if (b < 0 || c.rho[j] < c.rho[b]) lane.best = Pick{j, lambda, error};
     }
-  };
+    lane.decided = true;
+    const int b = lane.best.project;
+    if (b < 0) return -1;
+    // A rival whose rho may equal the best's needs the exact count.
+    for (int j : c.evaluated) {
+      if (j != b && c.lower[j] <= c.rho[b] + c.rho_error[b]) lane.failed = true;
+    }
+    return -1;
+  }
 
-  // Lambda for `project` from the groups' purses, as LambdaFloating computes it from classes,
-  // starting from `floor`, a lambda it cannot be below. The supporters are gathered bucket by
-  // bucket, so each stretch of quick_ has one utility.
-  Verdict LambdaQuick(int project, double floor, double& lambda, double& error) {
-    std::size_t n = 0;
-    double money = 0;
-    double total = 0;      // sum of weight * utility
-    double deviation = 0;  // sum of weight * error
-    double paid = 0;       // by the poor, at lambda
-    double poor = 0;       // sum of weight * error of the poor
+  // A pass over the supporters in `bucket` with money left, at `lambda` (per lane).
+  void LanePass(const Bucket& bucket, const Line& lambda, bool first, LaneSums& out) const {
+    Line threshold;
+    for (int k = 0; k < kLine; ++k) {
+      threshold.at[k] = lambda.at[k] * static_cast<double>(bucket.utility);
+    }
+    if (!lanes_charged_) {
+      // Before the first charge every group has the starting shares: one line stands for all.
+      const int32_t group = 0;
+      kernels_.pass(&lane_start_, &group, &bucket.total, 1, threshold, first, out);
+      return;
+    }
+    kernels_.pass(lane_money_.data(), bucket.groups.data(),
+                  bucket.weights.empty() ? nullptr : bucket.weights.data(), bucket.groups.size(),
+                  threshold, first, out);
+  }
+
+  // Evaluates `project` in every lane of `want` (a bit per lane), as LambdaFloating does for
+  // one run, and records each lane's verdict.
+  void EvaluateLanes(int project, unsigned want) {
     const double cost = cost_d_[project];
-    lambda = std::max(floor, cost / quick_weight_all_[project]);
-    quick_stretches_.clear();
-    for (const Bucket& bucket : buckets_[project]) {
-      const auto u = static_cast<double>(bucket.utility);
-      const std::size_t first = n;
-      double weight = 0;
-      if (!quick_charged_) {
-        // Before the first charge every voter has the starting share: one entry per bucket.
-        const Purse start = purse_[0];
-        if (start.money <= 0) break;
-        weight = static_cast<double>(bucket.total);
-        quick_[n++] = QuickEntry{start.money, start.error, weight};
-        money += weight * start.money;
-        deviation += weight * start.error;
+    const std::vector<Bucket>& buckets = buckets_[project];
+    lane_sums_.resize(buckets.size());
+    Line lambda;
+    lambda.at[kLanes] = -kInfinity;  // the error slot counts as rich
+    for (int k = 0; k < kLanes; ++k) {
+      lambda.at[k] = kInfinity;  // not evaluated: its sums are not read
+      if ((want >> k & 1) != 0) {
+        lambda.at[k] = std::max(lanes_[k].floor[project], cost / weight_all_[project]);
+      }
+    }
+    // The first pass also sums the money, weight and error of the supporters.
+    std::array<double, kLanes> money{};
+    std::array<double, kLanes> total{};  // sum of weight * utility
+    std::array<double, kLanes> deviation{};
+    double count = 0;
+    for (std::size_t s = 0; s < buckets.size(); ++s) {
+      LanePass(buckets[s], lambda, true, lane_sums_[s]);
+      const auto u = static_cast<double>(buckets[s].utility);
+      for (int k = 0; k < kLanes; ++k) {
+        money[k] += lane_sums_[s].money.at[k];
+        total[k] += lane_sums_[s].weight.at[k] * u;
+        deviation[k] += lane_sums_[s].deviation.at[k];
+      }
+      count += static_cast<double>(buckets[s].groups.size());
+    }
+    const double n = count + 2;  // bounds the terms of every sum
+    unsigned open = 0;           // lanes still filling
+    for (int k = 0; k < kLanes; ++k) {
+      if ((want >> k & 1) == 0) continue;
+      const double spread =
+          deviation[k] * (1 + n * kEpsilon) + 4 * n * kEpsilon * (money[k] + cost);
+      if (money[k] < cost - spread) {
+        lanes_[k].verdict[project] = static_cast<int8_t>(Verdict::kUnaffordable);
+      } else if (money[k] <= cost + spread) {
+        lanes_[k].verdict[project] = static_cast<int8_t>(Verdict::kTooClose);
       } else {
-        const std::size_t count = bucket.groups.size();
-        const int32_t* groups = bucket.groups.data();
-        for (std::size_t i = 0; i < count; ++i) {
-          const Purse purse = purse_[groups[i]];
-          if (purse.money <= 0) continue;
-          const double w = bucket.weights.empty() ? 1.0 : static_cast<double>(bucket.weights[i]);
-          quick_[n++] = QuickEntry{purse.money, purse.error, w};
-          money += w * purse.money;
-          weight += w;
-          deviation += w * purse.error;
+        open |= 1U << k;
+      }
+    }
+    // Water-filling from below in every open lane, as in LambdaFloating; a lane stops once
+    // the next lambda leaves every supporter on the side of it they were on: then that
+    // lambda solves the equation with this set of poor.
+    for (int passes = 0; open != 0; ++passes) {
+      for (int k = 0; k < kLanes; ++k) {
+        if ((open >> k & 1) == 0) continue;
+        LaneState& lane = lanes_[k];
+        double paid = 0;
+        double poor = 0;  // sum of weight * error of the poor
+        double denominator = total[k];
+        for (std::size_t s = 0; s < buckets.size(); ++s) {
+          paid += lane_sums_[s].paid.at[k];
+          poor += lane_sums_[s].poor_error.at[k];
+          denominator -= lane_sums_[s].poor_weight.at[k] * static_cast<double>(buckets[s].utility);
+        }
+        if (denominator <= 0 || passes > 64) {
+          lane.verdict[project] = static_cast<int8_t>(Verdict::kTooClose);
+          open &= ~(1U << k);
+          continue;
+        }
+        const double next = (cost - paid) / denominator;
+        bool settled = true;
+        for (std::size_t s = 0; s < buckets.size(); ++s) {
+          const double threshold = next * static_cast<double>(buckets[s].utility);
+          if (lane_sums_[s].poor_max.at[k] >= threshold ||
+              lane_sums_[s].rich_min.at[k] < threshold) {
+            settled = false;
+          }
+        }
+        if (!settled) {
+          if (next <= lambda.at[k]) {  // rounding at the edge of a budget
+            lane.verdict[project] = static_cast<int8_t>(Verdict::kTooClose);
+            open &= ~(1U << k);
+          }
+          lambda.at[k] = next;
+          continue;
+        }
+        open &= ~(1U << k);
+        const double error =
+            (poor * (1 + n * kEpsilon) + 4 * n * kEpsilon * (paid + cost)) / denominator +
+            4 * kEpsilon * next;
+        // Who pays all they have must be beyond doubt, as in LambdaFloating: here on the
+        // budgets nearest the threshold, each widened by its error bound.
+        Verdict verdict = Verdict::kAffordable;
+        for (std::size_t s = 0; s < buckets.size(); ++s) {
+          const auto u = static_cast<double>(buckets[s].utility);
+          if ((next + error) * u >= lane_sums_[s].rich_min.at[k] * (1 - 4 * kEpsilon) ||
+              lane_sums_[s].poor_max.at[k] * (1 + 4 * kEpsilon) >= (next - error) * u) {
+            verdict = Verdict::kTooClose;
+          }
+        }
+        lane.verdict[project] = static_cast<int8_t>(verdict);
+        if (verdict == Verdict::kAffordable) {
+          lane.lambda[project] = next;
+          lane.lambda_error[project] = error;
+          // Budgets only shrink, so lambda only rises: a certain lower bound of it now is
+          // one for the rest of the run, and the next evaluation starts there.
+          lane.floor[project] = std::max(0.0, (next - error) * (1 - 4 * kEpsilon));
         }
       }
-      total += weight * u;
-      if (n > first) quick_stretches_.push_back(Stretch{first, n, u, 0, 0, 0});
-    }
-    const QuickEntry* entries = quick_.data();
-    const double k = static_cast<double>(n) + 2;
-    const double spread = deviation * (1 + k * kEpsilon) + 4 * k * kEpsilon * (money + cost);
-    if (money < cost - spread) return Verdict::kUnaffordable;
-    if (money <= cost + spread) return Verdict::kTooClose;
-    // Water-filling from below, as in LambdaFloating: lambda rises while supporters turn out
-    // too poor to pay it. It stops once the next lambda leaves every supporter on the side
-    // of it they were on: then that lambda solves the equation with this set of poor.
-    double denominator = 0;
-    for (int passes = 0;; ++passes) {
-      paid = 0;
-      poor = 0;
-      for (Stretch& stretch : quick_stretches_) {
-        Pass pass;
-        const double threshold = lambda * stretch.utility;
-        for (std::size_t i = stretch.first; i < stretch.last; ++i) {
-          pass.Add(entries[i].money, entries[i].error, entries[i].weight, threshold);
-        }
-        paid += pass.paid;
-        poor += pass.poor;
-        stretch.poor_weight = pass.poor_weight;
-        stretch.poor_max = pass.poor_max;
-        stretch.rich_min = pass.rich_min;
+      if (open == 0) break;
+      for (int k = 0; k < kLanes; ++k) {
+        if ((open >> k & 1) == 0) lambda.at[k] = kInfinity;  // done: its sums are not read
       }
-      denominator = total;
-      for (const Stretch& stretch : quick_stretches_) {
-        denominator -= stretch.poor_weight * stretch.utility;
-      }
-      if (denominator <= 0 || passes > 64) return Verdict::kTooClose;
-      const double next = (cost - paid) / denominator;
-      bool settled = true;
-      for (const Stretch& stretch : quick_stretches_) {
-        const double threshold = next * stretch.utility;
-        if (stretch.poor_max >= threshold || stretch.rich_min < threshold) settled = false;
-      }
-      if (settled) {
-        lambda = next;
-        break;
-      }
-      if (next <= lambda) return Verdict::kTooClose;  // rounding at the edge of a budget
-      lambda = next;
-    }
-    error = (poor * (1 + k * kEpsilon) + 4 * k * kEpsilon * (paid + cost)) / denominator +
-            4 * kEpsilon * lambda;
-    // LambdaFloating's checks: who pays all they have must be beyond doubt. Here on each
-    // stretch's nearest budgets, widened by the largest error of any purse; the factors
-    // cover rounding in the products.
-    const double e = purse_error_max_;
-    for (const Stretch& stretch : quick_stretches_) {
-      const double u = stretch.utility;
-      if ((lambda + error) * u >= (stretch.rich_min - e) * (1 - 4 * kEpsilon)) {
-        return Verdict::kTooClose;
-      }
-      if ((stretch.poor_max + e) * (1 + 4 * kEpsilon) >= (lambda - error) * u) {
-        return Verdict::kTooClose;
+      for (std::size_t s = 0; s < buckets.size(); ++s) {
+        LanePass(buckets[s], lambda, false, lane_sums_[s]);
       }
     }
-    return Verdict::kAffordable;
   }
 
-  // Charges the supporters of `project` as ChargeFloating does, group by group.
-  void ChargeQuick(int project, double lambda, double error) {
-    if (!quick_charged_) {
-      const Purse start = purse_.empty() ? Purse{} : purse_[0];
-      purse_.assign(group_weight_.size(), start);
-      quick_charged_ = true;
+  // Charges the supporters of `project` in the lanes of `mask`, each at its own lambda.
+  void ChargeLanes(int project, unsigned mask) {
+    if (!lanes_charged_) {
+      lane_money_.assign(group_weight_.size(), lane_start_);
+      lanes_charged_ = true;
     }
-    double error_max = purse_error_max_;  // a local, to stay in a register
     for (const Bucket& bucket : buckets_[project]) {
       const auto u = static_cast<double>(bucket.utility);
-      const double pay_error_add = u * error + 4 * kEpsilon * share_;
-      const double threshold = lambda * u;
-      for (const int32_t g : bucket.groups) {
-        Purse& purse = purse_[g];
-        const double budget = purse.money;
-        if (budget <= 0) continue;
-        // Who is poor pays all they have and keeps exactly nothing, with no error.
-        const bool poor = budget < threshold;
-        purse.money = poor ? 0.0 : budget - threshold;
-        purse.error = poor ? 0.0 : purse.error + pay_error_add;
-        error_max = std::max(error_max, purse.error);
+      // Each lane charged pays lambda * u, off by at most u times lambda's error plus
+      // rounding; the group's error bound grows by the largest of these. (A lane that pays
+      // all it has keeps exactly 0, and other lanes pay 0.)
+      Line threshold;
+      double grow = 0;
+      for (int k = 0; k < kLanes; ++k) {
+        if ((mask >> k & 1) == 0) continue;
+        threshold.at[k] = lanes_[k].best.lambda * u;
+        grow = std::max(grow, u * lanes_[k].best.error + 4 * kEpsilon * lanes_[k].share);
       }
+      threshold.at[kLanes] = -grow;  // the error slot: never poor, so it gains `grow`
+      kernels_.charge(lane_money_.data(), bucket.groups.data(), bucket.groups.size(), threshold);
     }
-    purse_error_max_ = error_max;
   }
 
-  std::optional<Outcome> RunQuick(const mpq_class& share) {
-    const double start = share.get_d();
-    share_ = std::fabs(start);
-    // One purse stands for everyone until the first charge fills in the rest.
-    purse_.assign(1, Purse{std::max(0.0, start), share_ * kEpsilon});
-    purse_error_max_ = share_ * kEpsilon;
-    if (start < 0) return std::nullopt;
-    quick_charged_ = false;
-    if (quick_weight_all_.size() != buckets_.size()) {
-      // Once per count: each project's sum of weight * utility over all its supporters (cost
-      // over it is where lambda starts), and room for the most supported project's groups.
-      quick_weight_all_.assign(buckets_.size(), 0.0);
-      std::size_t most = 0;
-      for (std::size_t j = 0; j < buckets_.size(); ++j) {
-        std::size_t count = 0;
+  // MES without explanation for each share (at most kLanes); nothing for a share whose run
+  // had a decision in doubt.
+  std::vector<std::optional<Outcome>> RunLanes(const std::vector<mpq_class>& shares) {
+    const std::size_t m = instance_.projects.size();
+    if (weight_all_.size() != m) {
+      // Once per count: each project's sum of weight * utility over all its supporters
+      // (cost over it is where lambda starts), and the kernels for this machine.
+      weight_all_.assign(m, 0.0);
+      for (std::size_t j = 0; j < m; ++j) {
         for (const Bucket& bucket : buckets_[j]) {
-          quick_weight_all_[j] +=
-              static_cast<double>(bucket.total) * static_cast<double>(bucket.utility);
-          count += bucket.groups.size();
+          weight_all_[j] += static_cast<double>(bucket.total) * static_cast<double>(bucket.utility);
         }
-        most = std::max(most, count);
       }
-      quick_.resize(most);
+      kernels_ = ChooseLaneKernels(options_.max_vector_width);
     }
-    Outcome out = StartOutcome(false);
-    Candidates candidates = StartCandidates();
-    std::vector<double> floor(candidates.rho.size(), 0.0);  // certain lower bounds of lambda
+    lanes_.resize(kLanes);
+    lane_start_ = Line{};
+    for (int k = 0; k < kLanes; ++k) {
+      LaneState& lane = lanes_[k];
+      lane.running = static_cast<std::size_t>(k) < shares.size();
+      lane.failed = false;
+      if (!lane.running) continue;  // its budgets stay 0: it never pays
+      lane.share = shares[k].get_d();
+      if (lane.share < 0) {
+        lane.running = false;
+        lane.failed = true;
+        continue;
+      }
+      lane_start_.at[k] = lane.share;
+      lane_start_.at[kLanes] = std::max(lane_start_.at[kLanes], lane.share * kEpsilon);
+      lane.out = StartOutcome(false);
+      lane.c = StartCandidates();
+      lane.floor.assign(m, 0.0);
+      lane.verdict.assign(m, kNotEvaluated);
+      lane.lambda.assign(m, 0.0);
+      lane.lambda_error.assign(m, 0.0);
+      StartLaneRound(lane);
+    }
+    lanes_charged_ = false;
     for (;;) {
-      const auto pick = PickFloating(
-          candidates,
-          [&](int j, double& lambda, double& error) {
-            const Verdict verdict = LambdaQuick(j, floor[j], lambda, error);
-            // Budgets only shrink, so lambda only rises: a certain lower bound of it now is
-            // one for the rest of the run, and the next evaluation starts there.
-            if (verdict == Verdict::kAffordable) {
-              floor[j] = std::max(0.0, (lambda - error) * (1 - 4 * kEpsilon));
-            }
-            return verdict;
-          },
-          [] {});
-      if (!pick) return std::nullopt;
-      if (pick->project < 0) break;
-      const int best = pick->project;
-      Selection selection = Select({best});
-      ChargeQuick(best, pick->lambda, pick->error);
-      std::erase(candidates.remaining, best);
-      Finish(selection, out);
+      // Every running lane finds its next project. Each evaluation serves every lane still
+      // choosing, taken in order of the lowest bound any lane needing one has.
+      for (;;) {
+        int project = -1;
+        double lowest = kInfinity;
+        for (LaneState& lane : lanes_) {
+          if (!lane.running || lane.decided) continue;
+          const int need = WalkLane(lane);
+          if (lane.failed) lane.running = false;
+          if (need >= 0 && lane.c.lower[need] < lowest) {
+            lowest = lane.c.lower[need];
+            project = need;
+          }
+        }
+        if (project < 0) break;
+        unsigned want = 0;
+        for (int k = 0; k < kLanes; ++k) {
+          const LaneState& lane = lanes_[k];
+          if (lane.running && !lane.decided && lane.verdict[project] == kNotEvaluated) {
+            want |= 1U << k;
+          }
+        }
+        EvaluateLanes(project, want);
+      }
+      // The lanes whose next project has the smallest rho fund it together.
+      int project = -1;
+      double smallest = kInfinity;
+      for (LaneState& lane : lanes_) {
+        if (!lane.running) continue;
+        if (lane.best.project < 0) {
+          lane.running = false;  // nothing left is affordable: the run is over
+        } else if (lane.c.rho[lane.best.project] < smallest) {
+          smallest = lane.c.rho[lane.best.project];
+          project = lane.best.project;
+        }
+      }
+      if (project < 0) break;
+      unsigned mask = 0;
+      for (int k = 0; k < kLanes; ++k) {
+        if (lanes_[k].running && lanes_[k].best.project == project) mask |= 1U << k;
+      }
+      ChargeLanes(project, mask);
+      for (int k = 0; k < kLanes; ++k) {
+        if ((mask >> k & 1) == 0) continue;
+        LaneState& lane = lanes_[k];
+        Selection selection = Select({project});
+        std::erase(lane.c.remaining, project);
+        Finish(selection, lane.out);
+        StartLaneRound(lane);
+      }
+    }
+    std::vector<std::optional<Outcome>> out(shares.size());
+    for (std::size_t k = 0; k < shares.size(); ++k) {
+      if (!lanes_[k].failed) out[k] = std::move(lanes_[k].out);
     }
     return out;
   }
@@ -1149,10 +1273,14 @@ class EqualShares final {
   std::vector<std::optional<mpq_class>> exact_budget_;  // by version
   std::vector<std::optional<mpq_class>> exact_lambda_;  // by charge
 
-  // Quick run: each group's purse (one for everyone before the first charge).
-  std::vector<Purse> purse_;
-  bool quick_charged_ = false;
-  double purse_error_max_ = 0;  // no purse's error is larger
+  // Lanes: each group's line (filled at the first charge; until then lane_start_ stands
+  // for every group), the state of each lane, and the kernels this machine runs.
+  std::vector<Line> lane_money_;
+  Line lane_start_;
+  bool lanes_charged_ = false;
+  std::vector<LaneState> lanes_;
+  LaneKernels kernels_;
+  std::vector<double> weight_all_;  // by project: sum of weight * utility of its supporters
 
   // Scratch space, kept between calls to avoid allocations.
   struct RichPayment final {
@@ -1162,9 +1290,7 @@ class EqualShares final {
   };
   std::vector<RichPayment> rich_paid_;  // explained floating charge: one per utility
   std::string poor_text_;
-  std::vector<QuickEntry> quick_;  // as many as the most supported project has groups
-  std::vector<Stretch> quick_stretches_;
-  std::vector<double> quick_weight_all_;  // by project
+  std::vector<LaneSums> lane_sums_;  // by bucket of the project evaluated
   std::vector<Entry> entries_;
   std::vector<Entry> best_entries_;
   std::vector<int> entry_target_;
@@ -1240,16 +1366,35 @@ std::variant<Result, ParseError> CountEqualShares(const BudgetInstance& instance
       share = mpq_class(whole * unit);
     }
     const mpq_class start = share;
-    outcome = mes.Run(share, false);
     const mpq_class step = mpq_class(unit * options.add1_increment);
-    // On big elections a second thread runs the step after next at the same time, on its
-    // own copy of the state; if the count stops before, that outcome is thrown away. Both
-    // runs are deterministic, so the result is the same with or without it.
+    // The steps are counted ahead in batches, Steps() at a time, and on big elections a
+    // second thread counts the next batch at the same time, on its own copy of the state.
+    // Outcomes beyond the step where the count stops are thrown away; every run is
+    // deterministic, so the result is the same however they are batched.
     std::optional<EqualShares> spare;
-    std::optional<Outcome> ahead;  // the outcome one step beyond the next, when computed
     if (std::thread::hardware_concurrency() > 1 && mes.SupporterGroups() >= 50'000) {
       spare.emplace(mes);
     }
+    std::deque<Outcome> ahead;  // outcomes of the steps after `share`, in order
+    const auto count_ahead = [&](const mpq_class& first) {
+      std::vector<Outcome> later;
+      if (spare) {
+        auto second =
+            std::async(std::launch::async,
+                       [&spare, &step, s = mpq_class(first + step * EqualShares::Steps())] {
+                         return spare->RunSteps(s, step);
+                       });
+        std::vector<Outcome> now = mes.RunSteps(first, step);
+        later = second.get();
+        std::move(now.begin(), now.end(), std::back_inserter(ahead));
+      } else {
+        later = mes.RunSteps(first, step);
+      }
+      std::move(later.begin(), later.end(), std::back_inserter(ahead));
+    };
+    count_ahead(share);
+    outcome = std::move(ahead.front());
+    ahead.pop_front();
     int64_t steps = 0;
     std::string stopped;
     for (;;) {
@@ -1274,19 +1419,9 @@ std::variant<Result, ParseError> CountEqualShares(const BudgetInstance& instance
         break;
       }
       const mpq_class next_share = share + step;
-      Outcome next;
-      if (ahead) {
-        next = std::move(*ahead);
-        ahead.reset();
-      } else if (spare) {
-        auto later = std::async(std::launch::async, [&spare, s = mpq_class(next_share + step)] {
-          return spare->Run(s, false);
-        });
-        next = mes.Run(next_share, false);
-        ahead = later.get();
-      } else {
-        next = mes.Run(next_share, false);
-      }
+      if (ahead.empty()) count_ahead(next_share);
+      Outcome next = std::move(ahead.front());
+      ahead.pop_front();
       if (next.cost > amounts.budget) {
         stopped = "With " + money(next_share) + " per voter the outcome would cost " +
                   money(FromInt(static_cast<int64_t>(next.cost))) + ", more than the budget.";

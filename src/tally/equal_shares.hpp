@@ -55,6 +55,9 @@ struct MesOptions final {
   // whenever a decision or a shown amount is within them. The outcome and explanation are
   // the same either way; false (rational only, much slower) is for audits and tests.
   bool floating_filter = true;
+  // The widest vectors (in doubles: 8, 4 or 2) the Add1 steps may use; the machine may allow
+  // fewer. The outcome is the same with any; tests lower it to check the narrower kernels.
+  int max_vector_width = 8;
 };
 
 // Counts `instance` with MES. Result.winners: project ids, MES's in the order funded, then
