@@ -218,13 +218,9 @@ BENCHMARK(BM_MeekStv_Ward)->Unit(benchmark::kMillisecond);
 // Equal shares with the add1u completion and the options the site and the CLI use (arg 1), the
 // same listing what each group of identical ballots paid (arg 2, `--voter-groups`), and plain
 // MES with B/n per voter (arg 0): one explained MES run.
-void BM_EqualShares_90kx160(benchmark::State& state) {
+void RunEqualShares(benchmark::State& state, const coproduce::tally::MesOptions& options) {
   const auto& mes = Mes();
   if (!mes.value) return state.SkipWithError(mes.error.c_str());
-  coproduce::tally::MesOptions options;
-  options.completion = state.range(0) != 0 ? coproduce::tally::MesCompletion::kAdd1Utilitarian
-                                           : coproduce::tally::MesCompletion::kNone;
-  options.explain_voter_groups = state.range(0) == 2;
   std::string label;
   for (auto _ : state) {
     auto result = coproduce::tally::CountEqualShares(*mes.value, options);
@@ -243,6 +239,14 @@ void BM_EqualShares_90kx160(benchmark::State& state) {
   }
   state.SetLabel(label);
 }
+
+void BM_EqualShares_90kx160(benchmark::State& state) {
+  coproduce::tally::MesOptions options;
+  options.completion = state.range(0) != 0 ? coproduce::tally::MesCompletion::kAdd1Utilitarian
+                                           : coproduce::tally::MesCompletion::kNone;
+  options.explain_voter_groups = state.range(0) == 2;
+  RunEqualShares(state, options);
+}
 // One repetition: with add1u a single count may take long, and the loop already repeats it
 // while it is fast.
 BENCHMARK(BM_EqualShares_90kx160)
@@ -250,6 +254,20 @@ BENCHMARK(BM_EqualShares_90kx160)
     ->Arg(1)
     ->Arg(2)
     ->Arg(0)
+    ->Repetitions(1)
+    ->Unit(benchmark::kMillisecond);
+
+// The add1u count with narrower vectors in the Add1 steps, as on a processor without AVX-512
+// (4 doubles: AVX2) or without AVX2 (2 doubles: SSE2).
+void BM_EqualShares_90kx160_Width(benchmark::State& state) {
+  coproduce::tally::MesOptions options;
+  options.max_vector_width = static_cast<int>(state.range(0));
+  RunEqualShares(state, options);
+}
+BENCHMARK(BM_EqualShares_90kx160_Width)
+    ->ArgName("width")
+    ->Arg(4)
+    ->Arg(2)
     ->Repetitions(1)
     ->Unit(benchmark::kMillisecond);
 

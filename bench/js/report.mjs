@@ -44,6 +44,8 @@ const rows = [
   { name: 'IRV, same ward (1 seat)', cpp: 'BM_Irv_Ward', js: 'irvWard' },
   { name: 'Equal shares + add1u, 90,000 voters, 160 projects (synthetic)', cpp: 'BM_EqualShares_90kx160/add1u:1', goalMs: 200, none: 'no equal shares' },
   { name: 'Same, also listing what each of the 90,000 ballot groups paid (`--voter-groups`)', cpp: 'BM_EqualShares_90kx160/add1u:2', none: 'no equal shares' },
+  { name: 'Same count, vectors of 4 doubles (a processor with AVX2, no AVX-512)', cpp: 'BM_EqualShares_90kx160_Width/width:4', none: 'no equal shares' },
+  { name: 'Same count, vectors of 2 doubles (SSE2 only)', cpp: 'BM_EqualShares_90kx160_Width/width:2', none: 'no equal shares' },
   { name: 'Equal shares, one MES run (no completion), same instance', cpp: 'BM_EqualShares_90kx160/add1u:0', none: 'no equal shares' },
   { name: 'Greedy, same instance', cpp: 'BM_Greedy_90kx160', none: 'no PB methods' },
   { name: `Read BLT (${(inputs.parse_blt.bytes / 1e6).toFixed(0)} MB)`, cpp: 'BM_Parse_Blt', bytes: inputs.parse_blt.bytes, goalMbs: 100, none: 'no reader' },
