@@ -950,7 +950,8 @@ class EqualShares final {
         lambda.at[k] = std::max(lanes_[k].floor[project], cost / weight_all_[project]);
       }
     }
-    // The first pass also sums the money, weight and error of the supporters.
+    // The first pass also sums the money and weight of the supporters, and bounds the error
+    // of the money.
     std::array<double, kLanes> money{};
     std::array<double, kLanes> total{};  // sum of weight * utility
     std::array<double, kLanes> deviation{};
@@ -961,7 +962,7 @@ class EqualShares final {
       for (int k = 0; k < kLanes; ++k) {
         money[k] += lane_sums_[s].money.at[k];
         total[k] += lane_sums_[s].weight.at[k] * u;
-        deviation[k] += lane_sums_[s].deviation.at[k];
+        deviation[k] += lane_sums_[s].weight.at[k] * lane_sums_[s].error_max;
       }
       count += static_cast<double>(buckets[s].groups.size());
     }

@@ -45,10 +45,10 @@ struct LaneKernel final {
     V rich_min[kParts];
     V money[kParts];
     V weight[kParts];
-    V deviation[kParts];
+    double error_max = 0;
     for (int p = 0; p < kParts; ++p) {
       Load(threshold, p, t[p]);
-      paid[p] = poor_weight[p] = poor_error[p] = money[p] = weight[p] = deviation[p] = V{};
+      paid[p] = poor_weight[p] = poor_error[p] = money[p] = weight[p] = V{};
       poor_max[p] = V{} - kInfinity;
       rich_min[p] = V{} + kInfinity;
     }
@@ -58,6 +58,9 @@ struct LaneKernel final {
       const Line& line = lines[groups[i]];
       const double w = weights == nullptr ? 1.0 : static_cast<double>(weights[i]);
       const double e = line.at[kLanes];
+      if constexpr (kFirst) error_max = e > error_max ? e : error_max;
+        // Unrolled, so that each part's sums stay in registers.
+#pragma GCC unroll 4
       for (int p = 0; p < kParts; ++p) {
         V x;
         Load(line, p, x);
@@ -74,7 +77,6 @@ struct LaneKernel final {
         if constexpr (kFirst) {
           money[p] += alive ? w * x : 0;
           weight[p] += alive ? w : 0;
-          deviation[p] += alive ? w * e : 0;
         }
       }
     }
@@ -87,9 +89,9 @@ struct LaneKernel final {
       if constexpr (kFirst) {
         Store(out.money, p, money[p]);
         Store(out.weight, p, weight[p]);
-        Store(out.deviation, p, deviation[p]);
       }
     }
+    if constexpr (kFirst) out.error_max = error_max;
   }
 
   static void Pass(const Line* lines, const int32_t* groups, const int64_t* weights,
@@ -108,6 +110,7 @@ struct LaneKernel final {
     for (std::size_t i = 0; i < count; ++i) {
       if (i + kAhead < count) __builtin_prefetch(lines + groups[i + kAhead], 1);
       Line& line = lines[groups[i]];
+#pragma GCC unroll 4
       for (int p = 0; p < kParts; ++p) {
         V x;
         Load(line, p, x);

@@ -24,7 +24,7 @@ struct alignas(64) Line final {
 };
 
 // What a pass over supporters at a threshold (lambda * utility, per lane) finds. Money,
-// weight and deviation are summed only on a first pass.
+// weight and error_max only on a first pass.
 struct LaneSums final {
   Line paid;         // by the poor: supporters with money left, below the threshold
   Line poor_weight;  // their weight
@@ -33,7 +33,9 @@ struct LaneSums final {
   Line rich_min;     // smallest budget - error bound of the others
   Line money;        // sum of weight * budget of the supporters with money left
   Line weight;       // their weight
-  Line deviation;    // sum of their weight * error bound
+  // The largest error bound of any supporter. (Times the weight, it bounds the error of the
+  // money: a sum per lane would cost registers that AVX2 does not have.)
+  double error_max = 0;
 };
 
 // Passes over lines[groups[i]] for i < count, weights[i] each (1 if weights is null). The
