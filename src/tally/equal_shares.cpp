@@ -255,17 +255,14 @@ class EqualShares final {
   static int Steps() { return kLanes; }
 
   // MES without explanation for `first` and the next Steps() - 1 shares after it, `step`
-  // apart: in lanes, and any share a lane left in doubt by Run.
-  std::vector<Outcome> RunSteps(const mpq_class& first, const mpq_class& step) {
-    std::vector<mpq_class> shares(kLanes, first);
+  // apart, in lanes. Nothing for a share whose lane was left in doubt: the caller counts that
+  // one with Run if it needs it.
+  std::vector<std::optional<Outcome>> RunSteps(const mpq_class& first, const mpq_class& step) {
+    std::array<mpq_class, kLanes> shares;
+    shares[0] = first;
     for (std::size_t k = 1; k < shares.size(); ++k) shares[k] = shares[k - 1] + step;
-    std::vector<std::optional<Outcome>> runs(shares.size());
-    if (options_.floating_filter) runs = RunLanes(shares);
-    std::vector<Outcome> out;
-    for (std::size_t k = 0; k < shares.size(); ++k) {
-      out.push_back(runs[k] ? std::move(*runs[k]) : Run(shares[k], false));
-    }
-    return out;
+    if (!options_.floating_filter) return std::vector<std::optional<Outcome>>(kLanes);
+    return RunLanes(shares);
   }
 
   // Runs MES in exact rational arithmetic.
@@ -1073,9 +1070,9 @@ class EqualShares final {
     }
   }
 
-  // MES without explanation for each share (at most kLanes); nothing for a share whose run
-  // had a decision in doubt.
-  std::vector<std::optional<Outcome>> RunLanes(const std::vector<mpq_class>& shares) {
+  // MES without explanation for each share; nothing for a share whose run had a decision in
+  // doubt.
+  std::vector<std::optional<Outcome>> RunLanes(const std::array<mpq_class, kLanes>& shares) {
     const std::size_t m = instance_.projects.size();
     if (weight_all_.size() != m) {
       // Once per count: each project's sum of weight * utility over all its supporters
@@ -1092,15 +1089,10 @@ class EqualShares final {
     lane_start_ = Line{};
     for (int k = 0; k < kLanes; ++k) {
       LaneState& lane = lanes_[k];
-      lane.running = static_cast<std::size_t>(k) < shares.size();
-      lane.failed = false;
-      if (!lane.running) continue;  // its budgets stay 0: it never pays
       lane.share = shares[k].get_d();
-      if (lane.share < 0) {
-        lane.running = false;
-        lane.failed = true;
-        continue;
-      }
+      lane.running = lane.share >= 0;
+      lane.failed = !lane.running;  // Run counts a negative share
+      if (!lane.running) continue;  // its budgets stay 0: it never pays
       lane_start_.at[k] = lane.share;
       lane_start_.at[kLanes] = std::max(lane_start_.at[kLanes], lane.share * kEpsilon);
       lane.out = StartOutcome(false);
@@ -1122,7 +1114,9 @@ class EqualShares final {
           if (!lane.running || lane.decided) continue;
           const int need = WalkLane(lane);
           if (lane.failed) lane.running = false;
-          if (need >= 0 && lane.c.lower[need] < lowest) {
+          // (The first need is taken even if its bound is not a number: no lane may be left
+          // undecided.)
+          if (need >= 0 && (project < 0 || lane.c.lower[need] < lowest)) {
             lowest = lane.c.lower[need];
             project = need;
           }
@@ -1142,9 +1136,12 @@ class EqualShares final {
       double smallest = kInfinity;
       for (LaneState& lane : lanes_) {
         if (!lane.running) continue;
-        if (lane.best.project < 0) {
+        if (!lane.decided) {
+          lane.failed = true;  // cannot happen; if it did, Run would count this share
+          lane.running = false;
+        } else if (lane.best.project < 0) {
           lane.running = false;  // nothing left is affordable: the run is over
-        } else if (lane.c.rho[lane.best.project] < smallest) {
+        } else if (project < 0 || lane.c.rho[lane.best.project] < smallest) {
           smallest = lane.c.rho[lane.best.project];
           project = lane.best.project;
         }
@@ -1164,8 +1161,8 @@ class EqualShares final {
         StartLaneRound(lane);
       }
     }
-    std::vector<std::optional<Outcome>> out(shares.size());
-    for (std::size_t k = 0; k < shares.size(); ++k) {
+    std::vector<std::optional<Outcome>> out(kLanes);
+    for (int k = 0; k < kLanes; ++k) {
       if (!lanes_[k].failed) out[k] = std::move(lanes_[k].out);
     }
     return out;
@@ -1376,16 +1373,18 @@ std::variant<Result, ParseError> CountEqualShares(const BudgetInstance& instance
     if (std::thread::hardware_concurrency() > 1 && mes.SupporterGroups() >= 50'000) {
       spare.emplace(mes);
     }
-    std::deque<Outcome> ahead;  // outcomes of the steps after `share`, in order
+    // The outcomes of the next steps, in order; nothing for a step whose lane was in doubt,
+    // which Run counts when (and only if) the loop gets there.
+    std::deque<std::optional<Outcome>> ahead;
     const auto count_ahead = [&](const mpq_class& first) {
-      std::vector<Outcome> later;
+      std::vector<std::optional<Outcome>> later;
       if (spare) {
         auto second =
             std::async(std::launch::async,
                        [&spare, &step, s = mpq_class(first + step * EqualShares::Steps())] {
                          return spare->RunSteps(s, step);
                        });
-        std::vector<Outcome> now = mes.RunSteps(first, step);
+        std::vector<std::optional<Outcome>> now = mes.RunSteps(first, step);
         later = second.get();
         std::move(now.begin(), now.end(), std::back_inserter(ahead));
       } else {
@@ -1393,9 +1392,14 @@ std::variant<Result, ParseError> CountEqualShares(const BudgetInstance& instance
       }
       std::move(later.begin(), later.end(), std::back_inserter(ahead));
     };
-    count_ahead(share);
-    outcome = std::move(ahead.front());
-    ahead.pop_front();
+    // The outcome with `s` per voter, the first in `ahead`.
+    const auto take = [&](const mpq_class& s) {
+      if (ahead.empty()) count_ahead(s);
+      std::optional<Outcome> out = std::move(ahead.front());
+      ahead.pop_front();
+      return out ? std::move(*out) : mes.Run(s, false);
+    };
+    outcome = take(share);
     int64_t steps = 0;
     std::string stopped;
     for (;;) {
@@ -1420,9 +1424,7 @@ std::variant<Result, ParseError> CountEqualShares(const BudgetInstance& instance
         break;
       }
       const mpq_class next_share = share + step;
-      if (ahead.empty()) count_ahead(next_share);
-      Outcome next = std::move(ahead.front());
-      ahead.pop_front();
+      Outcome next = take(next_share);
       if (next.cost > amounts.budget) {
         stopped = "With " + money(next_share) + " per voter the outcome would cost " +
                   money(FromInt(static_cast<int64_t>(next.cost))) + ", more than the budget.";

@@ -250,6 +250,38 @@ TEST(EqualShares, Add1StepsInLanesAgreeWithRationalArithmeticOnLargerElections) 
   }
 }
 
+// Two payments per voter a double cannot tell apart: 131071868929 / 999999 and
+// 131072000001 / 1000000 round to the same double, but the first is larger, by about
+// 10^-12. The lanes must not decide between them on rounding: with cardinality utility "b"
+// is funded first, and then "a" no longer fits. What is left (26,214,557,286) is then too
+// little for "c", so the outcome is exhaustive and Add1 stops at once; had "a" been funded,
+// 131,072 more would be left, "c" would fit, and Add1 would go on.
+TEST(EqualShares, Add1StepsDoNotDecideOnRounding) {
+  BudgetInstance instance;
+  instance.vote_type = "approval";
+  instance.projects.push_back({"a", "", "131071868929", {}});
+  instance.projects.push_back({"b", "", "131072000001", {}});
+  instance.projects.push_back({"c", "", "26214600000", {}});  // no supporters
+  instance.budget = "157286557287";  // 157,286 per voter: both are affordable at first
+  const auto add = [&](int64_t voters, std::vector<int> projects) {
+    Ballot ballot;
+    ballot.multiplicity = voters;
+    ballot.ranking = Ranking::OneGroup(projects);
+    instance.ballots.push_back(ballot);
+  };
+  add(999998, {0, 1});
+  add(1, {0});  // 999,999 supporters for a
+  add(2, {1});  // 1,000,000 for b
+  MesOptions options;
+  options.utility = MesUtility::kCardinality;
+  for (const int width : {8, 4, 2}) {
+    options.max_vector_width = width;
+    const Result result = Count(instance, options);
+    EXPECT_EQ(result.winners, std::vector<std::string>{"b"}) << "width " << width;
+    EXPECT_EQ(result.explanation["add1"]["steps"], 0) << "width " << width;
+  }
+}
+
 // The explained run keeps each class of voters' payments as one history shared by its
 // groups. Cross-checks: the groups' payments add up to each round's payments, and splitting
 // a ballot of k voters into k ballots of one voter changes nothing but the group list.
