@@ -6,7 +6,6 @@
 #include <array>
 #include <cmath>
 #include <deque>
-#include <functional>
 #include <future>
 #include <iterator>
 #include <limits>
@@ -152,12 +151,12 @@ std::optional<std::string> FormatCertain(double x, double error, int places) {
 }
 
 using internal::ChooseLaneKernels;
+using internal::kInfinity;
 using internal::kLanes;
 using internal::kLine;
 using internal::LaneKernels;
 using internal::LaneSums;
 using internal::Line;
-constexpr double kInfinity = std::numeric_limits<double>::infinity();
 
 class EqualShares final {
  public:
@@ -210,14 +209,17 @@ class EqualShares final {
         it->total += b.multiplicity;
       }
     }
-    for (auto& buckets : buckets_) {
-      for (Bucket& bucket : buckets) {
+    weight_all_.assign(m, 0.0);
+    for (std::size_t j = 0; j < m; ++j) {
+      for (Bucket& bucket : buckets_[j]) {
         if (std::all_of(bucket.weights.begin(), bucket.weights.end(),
                         [](int64_t w) { return w == 1; })) {
           bucket.weights = {};
         }
+        weight_all_[j] += static_cast<double>(bucket.total) * static_cast<double>(bucket.utility);
       }
     }
+    kernels_ = ChooseLaneKernels(options.max_vector_width);
   }
 
   int64_t voters() const { return voters_; }
@@ -1074,17 +1076,6 @@ class EqualShares final {
   // doubt.
   std::vector<std::optional<Outcome>> RunLanes(const std::array<mpq_class, kLanes>& shares) {
     const std::size_t m = instance_.projects.size();
-    if (weight_all_.size() != m) {
-      // Once per count: each project's sum of weight * utility over all its supporters
-      // (cost over it is where lambda starts), and the kernels for this machine.
-      weight_all_.assign(m, 0.0);
-      for (std::size_t j = 0; j < m; ++j) {
-        for (const Bucket& bucket : buckets_[j]) {
-          weight_all_[j] += static_cast<double>(bucket.total) * static_cast<double>(bucket.utility);
-        }
-      }
-      kernels_ = ChooseLaneKernels(options_.max_vector_width);
-    }
     lanes_.resize(kLanes);
     lane_start_ = Line{};
     for (int k = 0; k < kLanes; ++k) {
@@ -1278,7 +1269,9 @@ class EqualShares final {
   bool lanes_charged_ = false;
   std::vector<LaneState> lanes_;
   LaneKernels kernels_;
-  std::vector<double> weight_all_;  // by project: sum of weight * utility of its supporters
+  // By project: the sum of weight * utility of all its supporters. Cost over it is where a
+  // lane's lambda starts.
+  std::vector<double> weight_all_;
 
   // Scratch space, kept between calls to avoid allocations.
   struct RichPayment final {

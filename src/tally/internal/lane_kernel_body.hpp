@@ -7,7 +7,6 @@
 
 #include <cstddef>
 #include <cstring>
-#include <limits>
 
 #include "tally/internal/lane_kernels.hpp"
 
@@ -15,7 +14,6 @@ namespace coproduce::tally::internal {
 namespace {
 
 constexpr std::size_t kAhead = 24;  // groups between a prefetch and its use
-constexpr double kInfinity = std::numeric_limits<double>::infinity();
 
 template <typename V>
 struct LaneKernel final {

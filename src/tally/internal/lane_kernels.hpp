@@ -11,11 +11,13 @@
 
 #include <cstddef>
 #include <cstdint>
+#include <limits>
 
 namespace coproduce::tally::internal {
 
 inline constexpr int kLanes = 7;
 inline constexpr int kLine = kLanes + 1;  // the last double is the error bound
+inline constexpr double kInfinity = std::numeric_limits<double>::infinity();
 
 // One group's line. A plain array, so that the files built for wider instruction sets
 // instantiate no template that other files share.

@@ -2,7 +2,6 @@
 
 #include <algorithm>
 #include <cmath>
-#include <limits>
 #include <random>
 #include <vector>
 
@@ -10,8 +9,6 @@
 
 namespace coproduce::tally::internal {
 namespace {
-
-constexpr double kInfinity = std::numeric_limits<double>::infinity();
 
 // The kernels of each width this machine runs (2 always; 4 and 8 where it has AVX2 and
 // AVX-512), each checked against the same sums written plainly.
